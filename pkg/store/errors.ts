@@ -1,0 +1,32 @@
+// The one error type of the store layer. Callers branch on `code`, never on the message.
+
+export type StoreErrorCode =
+  /** A value-log entry failed its magic, length, serial or CRC check. */
+  | 'VLOG_CORRUPT'
+  /** A value-log read or write failed at the operating-system level. */
+  | 'VLOG_IO'
+  /** A pointer names a value-log segment that no longer exists (rewritten by GC). */
+  | 'VLOG_MISSING'
+  /** The store (or one of its parts) was used after close(). */
+  | 'CLOSED'
+  /** An option or argument is out of range. */
+  | 'BAD_OPTIONS'
+  /** Another process holds the data directory. */
+  | 'LOCKED'
+  /** The LMDB map is full; raise mapSize. */
+  | 'MAP_FULL'
+  /** Stored data failed a consistency check (bad record, unknown codec flag, …). */
+  | 'CORRUPT'
+  /** The operation was cancelled through its AbortSignal. */
+  | 'ABORTED';
+
+export class StoreError extends Error {
+  constructor(
+    public readonly code: StoreErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StoreError';
+  }
+}

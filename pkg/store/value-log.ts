@@ -1,0 +1,492 @@
+// The value log: an append-only home for payloads too large to sit inline in LMDB
+// (WiscKey/Badger key-value separation). Files are `<dir>/NNNNNN.vlog`, numbered from 000001;
+// the entry format is documented in vlog-entry.ts.
+//
+// A VlogPointer's `offset` is the offset of the entry's HEADER in its segment, and `length` the
+// payload length; a read fetches header + payload in one pread and checks magic, length, CRC and
+// (when the caller passes it) the serial.
+//
+// Durability contract with the store: appends are buffered in memory and written by flush(),
+// which the store awaits BEFORE the LMDB commit that stores the pointers. A crash can therefore
+// leave only unreferenced bytes at the tail of the newest segment; open() cuts them off. Rolling
+// to a new segment happens only after the previous one is written and fsynced, so only the last
+// segment can have a torn tail.
+//
+// A failed write or fsync makes the log refuse all further writes (VLOG_IO): after a failed fsync
+// the kernel may have dropped the dirty pages, so no later fsync can vouch for them. Reopening the
+// store re-reads the files and cuts the unreferenced tail.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { StoreError } from './errors.js';
+import {
+  ENTRY_HEADER_BYTES,
+  MAX_PAYLOAD_BYTES,
+  decodeHeader,
+  encodeEntry,
+  entryFault,
+  readFully,
+  scanSegment,
+} from './vlog-entry.js';
+
+export interface VlogPointer {
+  segment: number;
+  /** Offset of the entry header within the segment file. */
+  offset: number;
+  /** Payload length in bytes. */
+  length: number;
+}
+
+export interface ValueLogOptions {
+  /** Roll to a new segment when the current one would pass this many bytes. */
+  segmentSize: number;
+  /** fsync on flush (and fsync the directory when files come and go). */
+  sync: boolean;
+}
+
+export interface VlogRecovery {
+  /** The segment scanned on open (the newest one). */
+  segment: number;
+  /** Bytes cut from its end: a torn or garbage tail left by a crash. 0 when clean. */
+  truncatedBytes: number;
+  /** Damaged stretches found before the last sound entry; left in place (they may be referenced). */
+  corruptRegions: { offset: number; end: number }[];
+}
+
+export interface VlogEntry {
+  serial: number;
+  pointer: VlogPointer;
+  payload: Buffer;
+  ok: boolean;
+}
+
+export interface VlogMove {
+  serial: number;
+  from: VlogPointer;
+  to: VlogPointer;
+}
+
+interface PendingEntry {
+  segment: number;
+  offset: number;
+  bytes: Buffer;
+}
+
+const SEGMENT_FILE = /^(\d{6,})\.vlog$/;
+const MAX_CACHED_READ_FDS = 64;
+
+export function segmentFileName(segment: number): string {
+  return `${String(segment).padStart(6, '0')}.vlog`;
+}
+
+export class ValueLog {
+  /** What open() found and cut at the tail of the newest segment. */
+  readonly recovered: VlogRecovery;
+
+  /** Flushed (on-file) bytes per existing segment, including the head segment. */
+  private readonly fileBytes = new Map<number, number>();
+  private head: number;
+  /** Size of the head segment counting buffered appends. */
+  private headBytes: number;
+  private pending: PendingEntry[] = [];
+  /** Buffered entries by segment and offset, so reads see appends before flush. */
+  private readonly pendingIndex = new Map<number, Map<number, Buffer>>();
+  private flushTail: Promise<void> = Promise.resolve();
+  private writer: { segment: number; handle: fs.promises.FileHandle } | undefined;
+  private readonly readFds = new Map<number, number>();
+  private readonly rewriting = new Set<number>();
+  private failure: StoreError | undefined;
+  private closed = false;
+
+  private constructor(
+    readonly dir: string,
+    private readonly opts: ValueLogOptions,
+    segments: Map<number, number>,
+    recovered: VlogRecovery,
+  ) {
+    for (const [seg, bytes] of segments) this.fileBytes.set(seg, bytes);
+    this.head = recovered.segment;
+    this.headBytes = segments.get(this.head) ?? 0;
+    this.fileBytes.set(this.head, this.headBytes);
+    this.recovered = recovered;
+  }
+
+  static async open(dir: string, opts: ValueLogOptions): Promise<ValueLog> {
+    if (!Number.isSafeInteger(opts.segmentSize) || opts.segmentSize < ENTRY_HEADER_BYTES + 1) {
+      throw new StoreError('BAD_OPTIONS', `value-log segment size must be an integer of at least ${ENTRY_HEADER_BYTES + 1} bytes, got ${opts.segmentSize}`);
+    }
+    try {
+      await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+      const segments = new Map<number, number>();
+      for (const name of await fs.promises.readdir(dir)) {
+        const m = SEGMENT_FILE.exec(name);
+        if (m) segments.set(Number(m[1]), (await fs.promises.stat(path.join(dir, name))).size);
+      }
+      const numbers = [...segments.keys()].sort((a, b) => a - b);
+      const last = numbers.length ? numbers[numbers.length - 1] : 1;
+      const recovered: VlogRecovery = { segment: last, truncatedBytes: 0, corruptRegions: [] };
+      if (numbers.length) {
+        const size = recoverTail(path.join(dir, segmentFileName(last)), recovered, opts.sync);
+        segments.set(last, size);
+      }
+      return new ValueLog(dir, opts, new Map(numbers.map((n) => [n, segments.get(n)!])), recovered);
+    } catch (err) {
+      if (err instanceof StoreError) throw err;
+      throw new StoreError('VLOG_IO', `cannot open value log in ${dir}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  /** The segment appends currently go to. Never a GC candidate. */
+  get activeSegment(): number {
+    return this.head;
+  }
+
+  /**
+   * Buffer one payload; returns where it will live. The bytes are readable at once through
+   * read(), and durable only after flush() resolves.
+   */
+  append(serial: number, payload: Uint8Array): VlogPointer {
+    this.assertWritable();
+    if (!Number.isSafeInteger(serial) || serial < 0) {
+      throw new StoreError('BAD_OPTIONS', `value-log serial must be a non-negative safe integer, got ${serial}`);
+    }
+    if (payload.length > MAX_PAYLOAD_BYTES) {
+      throw new StoreError('BAD_OPTIONS', `value-log payload of ${payload.length} bytes exceeds the 4 GiB entry limit`);
+    }
+    const size = ENTRY_HEADER_BYTES + payload.length;
+    if (this.headBytes > 0 && this.headBytes + size > this.opts.segmentSize) {
+      this.head += 1;
+      this.headBytes = 0;
+      this.fileBytes.set(this.head, 0);
+    }
+    const offset = this.headBytes;
+    this.headBytes += size;
+    const bytes = encodeEntry(serial, payload);
+    this.pending.push({ segment: this.head, offset, bytes });
+    let index = this.pendingIndex.get(this.head);
+    if (!index) this.pendingIndex.set(this.head, (index = new Map()));
+    index.set(offset, bytes);
+    return { segment: this.head, offset, length: payload.length };
+  }
+
+  /**
+   * Write every buffered append (and fsync when `sync`). Calls queue behind each other, so a
+   * flush that resolves covers every append made before it was called.
+   */
+  flush(): Promise<void> {
+    if (this.closed) return Promise.reject(new StoreError('CLOSED', 'value log is closed'));
+    return this.queueFlush();
+  }
+
+  private queueFlush(): Promise<void> {
+    const run = this.flushTail.then(() => this.writePending());
+    this.flushTail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async writePending(): Promise<void> {
+    if (this.failure) throw this.failure;
+    const batch = this.pending;
+    if (batch.length === 0) return;
+    this.pending = [];
+    try {
+      let i = 0;
+      while (i < batch.length) {
+        const segment = batch[i].segment;
+        let j = i;
+        while (j < batch.length && batch[j].segment === segment) j++;
+        const group = batch.slice(i, j);
+        const handle = await this.writerFor(segment);
+        const data = group.length === 1 ? group[0].bytes : Buffer.concat(group.map((e) => e.bytes));
+        let written = 0;
+        while (written < data.length) {
+          const { bytesWritten } = await handle.write(data, written, data.length - written);
+          written += bytesWritten;
+        }
+        if (this.opts.sync) await handle.sync();
+        this.fileBytes.set(segment, (this.fileBytes.get(segment) ?? 0) + data.length);
+        const index = this.pendingIndex.get(segment);
+        for (const e of group) index?.delete(e.offset);
+        if (index && index.size === 0) this.pendingIndex.delete(segment);
+        i = j;
+      }
+    } catch (err) {
+      this.failure = new StoreError(
+        'VLOG_IO',
+        `value-log write failed (${(err as Error).message}); the store must be reopened before it can write again`,
+        { cause: err },
+      );
+      throw this.failure;
+    }
+  }
+
+  private async writerFor(segment: number): Promise<fs.promises.FileHandle> {
+    if (this.writer?.segment === segment) return this.writer.handle;
+    if (this.writer) {
+      await this.writer.handle.close();
+      this.writer = undefined;
+    }
+    const file = this.segmentPath(segment);
+    const handle = await fs.promises.open(file, 'a', 0o600);
+    this.writer = { segment, handle };
+    // A new file's directory entry must be durable before pointers into it are committed.
+    if (this.opts.sync && (this.fileBytes.get(segment) ?? 0) === 0) await syncDir(this.dir);
+    return handle;
+  }
+
+  /**
+   * The payload at `ptr`, checked against its CRC (and `expectedSerial` when given: it catches
+   * a pointer whose bytes were cut on recovery and later reused). Serves buffered appends too.
+   */
+  read(ptr: VlogPointer, expectedSerial?: number): Buffer {
+    this.assertOpen();
+    assertPointer(ptr);
+    const buffered = this.pendingIndex.get(ptr.segment)?.get(ptr.offset);
+    if (buffered) return Buffer.from(checkEntry(buffered, ptr, expectedSerial));
+    const entry = Buffer.allocUnsafe(ENTRY_HEADER_BYTES + ptr.length);
+    const fd = this.readFd(ptr.segment);
+    let n: number;
+    try {
+      n = readFully(fd, entry, ptr.offset);
+    } catch (err) {
+      throw new StoreError('VLOG_IO', `cannot read value-log segment ${ptr.segment}: ${(err as Error).message}`, { cause: err });
+    }
+    if (n < entry.length) throw corrupt(ptr, 'entry runs past the end of the segment');
+    return checkEntry(entry, ptr, expectedSerial);
+  }
+
+  /** Like read(), without blocking the event loop on the disk. */
+  async readAsync(ptr: VlogPointer, expectedSerial?: number): Promise<Buffer> {
+    this.assertOpen();
+    assertPointer(ptr);
+    const buffered = this.pendingIndex.get(ptr.segment)?.get(ptr.offset);
+    if (buffered) return Buffer.from(checkEntry(buffered, ptr, expectedSerial));
+    if (!this.fileBytes.has(ptr.segment)) throw missing(ptr.segment);
+    let handle: fs.promises.FileHandle;
+    try {
+      handle = await fs.promises.open(this.segmentPath(ptr.segment), 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw missing(ptr.segment);
+      throw new StoreError('VLOG_IO', `cannot open value-log segment ${ptr.segment}: ${(err as Error).message}`, { cause: err });
+    }
+    try {
+      const entry = Buffer.allocUnsafe(ENTRY_HEADER_BYTES + ptr.length);
+      let done = 0;
+      while (done < entry.length) {
+        const { bytesRead } = await handle.read(entry, done, entry.length - done, ptr.offset + done);
+        if (bytesRead === 0) throw corrupt(ptr, 'entry runs past the end of the segment');
+        done += bytesRead;
+      }
+      return checkEntry(entry, ptr, expectedSerial);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /**
+   * Every entry in the flushed part of `segment`, in file order. A damaged stretch is one item
+   * with ok=false (serial -1 when the header itself is unreadable; payload empty).
+   */
+  *entries(segment: number): Generator<VlogEntry> {
+    this.assertOpen();
+    const size = this.fileBytes.get(segment);
+    if (size === undefined) throw missing(segment);
+    if (size === 0) return;
+    const fd = openForRead(this.segmentPath(segment), segment);
+    try {
+      for (const item of scanSegment(fd, size)) {
+        if (item.ok) {
+          const pointer = { segment, offset: item.offset, length: item.end - item.offset - ENTRY_HEADER_BYTES };
+          yield { serial: item.serial, pointer, payload: Buffer.from(item.payload), ok: true };
+        } else {
+          const pointer = { segment, offset: item.offset, length: Math.max(0, item.end - item.offset - ENTRY_HEADER_BYTES) };
+          yield { serial: item.serial, pointer, payload: Buffer.alloc(0), ok: false };
+        }
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  /** Existing segments with their flushed file bytes, oldest first. */
+  segments(): { segment: number; bytes: number }[] {
+    return [...this.fileBytes].sort((a, b) => a[0] - b[0]).map(([segment, bytes]) => ({ segment, bytes }));
+  }
+
+  segmentBytes(segment: number): number {
+    return this.fileBytes.get(segment) ?? 0;
+  }
+
+  /** Flushed bytes across all segments. */
+  totalBytes(): number {
+    let sum = 0;
+    for (const bytes of this.fileBytes.values()) sum += bytes;
+    return sum;
+  }
+
+  /**
+   * GC one sealed segment: copy the entries `isLive` keeps to the head, flush, let the store
+   * repoint them (`relocate`, one LMDB transaction), and only then delete the old file.
+   *
+   * Crash reasoning: before relocate commits, the store still points at the old segment, which
+   * is intact; the copies are unreferenced bytes (harmless, reclaimed by a later GC of their
+   * segment). After relocate commits, nothing points at the old file, so deleting it, or a crash
+   * before the delete, loses nothing. If relocate throws, the old file is kept.
+   * A segment with any damaged stretch is refused (VLOG_CORRUPT) before anything is copied:
+   * deleting it could turn a damaged-but-referenced entry into a dangling pointer.
+   *
+   * bytesReclaimed = old file bytes minus the bytes written for the copies.
+   * relocate is called even when no entry was live (with an empty list).
+   */
+  async rewrite(
+    segment: number,
+    isLive: (serial: number, ptr: VlogPointer) => boolean,
+    relocate: (moves: VlogMove[]) => Promise<void>,
+  ): Promise<{ bytesReclaimed: number; entriesMoved: number }> {
+    this.assertWritable();
+    if (segment === this.head || this.pendingIndex.has(segment)) {
+      throw new StoreError('BAD_OPTIONS', `value-log segment ${segment} is still being written and cannot be rewritten`);
+    }
+    if (!this.fileBytes.has(segment)) throw missing(segment);
+    if (this.rewriting.has(segment)) {
+      throw new StoreError('BAD_OPTIONS', `value-log segment ${segment} is already being rewritten`);
+    }
+    this.rewriting.add(segment);
+    try {
+      const oldBytes = this.fileBytes.get(segment)!;
+      const live: { serial: number; from: VlogPointer; payload: Buffer }[] = [];
+      for (const e of this.entries(segment)) {
+        if (!e.ok) {
+          throw new StoreError('VLOG_CORRUPT', `value-log segment ${segment} is damaged at offset ${e.pointer.offset}; run verify before GC`);
+        }
+        if (isLive(e.serial, e.pointer)) live.push({ serial: e.serial, from: e.pointer, payload: e.payload });
+      }
+      const moves: VlogMove[] = live.map((e) => ({ serial: e.serial, from: e.from, to: this.append(e.serial, e.payload) }));
+      await this.flush();
+      await relocate(moves);
+      this.dropReadFd(segment);
+      await fs.promises.unlink(this.segmentPath(segment));
+      this.fileBytes.delete(segment);
+      if (this.opts.sync) await syncDir(this.dir);
+      const movedBytes = moves.reduce((sum, m) => sum + ENTRY_HEADER_BYTES + m.to.length, 0);
+      return { bytesReclaimed: oldBytes - movedBytes, entriesMoved: moves.length };
+    } finally {
+      this.rewriting.delete(segment);
+    }
+  }
+
+  /** Flush what is buffered, then release every file. Later calls are no-ops. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await this.queueFlush();
+    } finally {
+      await this.flushTail;
+      if (this.writer) await this.writer.handle.close().catch(() => undefined);
+      this.writer = undefined;
+      for (const fd of this.readFds.values()) fs.closeSync(fd);
+      this.readFds.clear();
+    }
+  }
+
+  private segmentPath(segment: number): string {
+    return path.join(this.dir, segmentFileName(segment));
+  }
+
+  private readFd(segment: number): number {
+    let fd = this.readFds.get(segment);
+    if (fd !== undefined) return fd;
+    if (!this.fileBytes.has(segment)) throw missing(segment);
+    fd = openForRead(this.segmentPath(segment), segment);
+    if (this.readFds.size >= MAX_CACHED_READ_FDS) {
+      const [oldest, oldFd] = this.readFds.entries().next().value as [number, number];
+      this.readFds.delete(oldest);
+      fs.closeSync(oldFd);
+    }
+    this.readFds.set(segment, fd);
+    return fd;
+  }
+
+  private dropReadFd(segment: number): void {
+    const fd = this.readFds.get(segment);
+    if (fd === undefined) return;
+    this.readFds.delete(segment);
+    fs.closeSync(fd);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StoreError('CLOSED', 'value log is closed');
+  }
+
+  private assertWritable(): void {
+    this.assertOpen();
+    if (this.failure) throw this.failure;
+  }
+}
+
+/** Scan the newest segment and cut everything after its last sound entry. Returns the new size. */
+function recoverTail(file: string, recovered: VlogRecovery, sync: boolean): number {
+  const fd = fs.openSync(file, 'r+');
+  try {
+    const size = fs.fstatSync(fd).size;
+    let goodEnd = 0;
+    const bad: { offset: number; end: number }[] = [];
+    for (const item of scanSegment(fd, size)) {
+      if (item.ok) goodEnd = item.end;
+      else bad.push({ offset: item.offset, end: item.end });
+    }
+    recovered.corruptRegions = bad.filter((r) => r.end <= goodEnd);
+    if (goodEnd < size) {
+      fs.ftruncateSync(fd, goodEnd);
+      if (sync) fs.fsyncSync(fd);
+      recovered.truncatedBytes = size - goodEnd;
+    }
+    return goodEnd;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function checkEntry(entry: Buffer, ptr: VlogPointer, expectedSerial: number | undefined): Buffer {
+  const h = decodeHeader(entry);
+  if (!h.magicOk) throw corrupt(ptr, 'no entry header at this offset');
+  if (h.length !== ptr.length) throw corrupt(ptr, `entry holds ${h.length} bytes, pointer expects ${ptr.length}`);
+  if (entryFault(entry)) throw corrupt(ptr, 'CRC mismatch');
+  if (expectedSerial !== undefined && h.serial !== expectedSerial) {
+    throw corrupt(ptr, `entry belongs to serial ${h.serial}, expected ${expectedSerial}`);
+  }
+  return entry.subarray(ENTRY_HEADER_BYTES);
+}
+
+function assertPointer(ptr: VlogPointer): void {
+  const ok = (n: number) => Number.isSafeInteger(n) && n >= 0;
+  if (!ok(ptr.segment) || !ok(ptr.offset) || !ok(ptr.length) || ptr.length > MAX_PAYLOAD_BYTES) {
+    throw new StoreError('BAD_OPTIONS', `invalid value-log pointer ${JSON.stringify(ptr)}`);
+  }
+}
+
+function openForRead(file: string, segment: number): number {
+  try {
+    return fs.openSync(file, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw missing(segment);
+    throw new StoreError('VLOG_IO', `cannot open value-log segment ${segment}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const handle = await fs.promises.open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+function corrupt(ptr: VlogPointer, why: string): StoreError {
+  return new StoreError('VLOG_CORRUPT', `value-log entry at segment ${ptr.segment} offset ${ptr.offset} is corrupt: ${why}`);
+}
+
+function missing(segment: number): StoreError {
+  return new StoreError('VLOG_MISSING', `value-log segment ${segmentFileName(segment)} does not exist (rewritten by GC?)`);
+}
