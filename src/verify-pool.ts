@@ -1,0 +1,133 @@
+// Signature verification off the main thread. Requests arriving in the same turn of the event
+// loop are batched into one postMessage per worker (a message round trip costs about as much as
+// a few verifications, so batching is what makes the threads pay). Workers are picked by
+// fewest outstanding checks. threads = 0 verifies inline on the calling thread.
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { verifierByName, type SignatureVerifier, type VerifierName } from '../pkg/nostr/index.js';
+
+export interface VerifyPoolOptions {
+  /** Worker threads; default min(2, available cores). 0 = verify on the calling thread. */
+  threads?: number;
+  verifier?: VerifierName;
+  /** Most checks sent in one message. */
+  maxBatch?: number;
+}
+
+export class VerifyPoolError extends Error {
+  readonly code = 'verify-pool-unavailable';
+}
+
+interface Pending {
+  resolve: (ok: boolean) => void;
+  reject: (err: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  dead: boolean;
+  outstanding: number;
+  batches: Map<number, Pending[]>;
+}
+
+// Under vitest/tsx this module is TypeScript source and the worker must be loaded through tsx;
+// compiled, both are plain .js files side by side in dist/.
+const runningFromSource = import.meta.url.endsWith('.ts');
+const workerUrl = new URL(runningFromSource ? './verify-worker.ts' : './verify-worker.js', import.meta.url);
+
+export class VerifyPool {
+  readonly threads: number;
+  private readonly verifierName: VerifierName;
+  private readonly maxBatch: number;
+  private readonly inline?: SignatureVerifier;
+  private readonly slots: Slot[] = [];
+  private queueItems: string[] = [];
+  private queueWaiters: Pending[] = [];
+  private flushScheduled = false;
+  private seq = 0;
+  private closed = false;
+
+  constructor(options: VerifyPoolOptions = {}) {
+    this.threads = Math.max(0, Math.floor(options.threads ?? Math.min(2, availableParallelism())));
+    this.verifierName = options.verifier ?? 'wasm';
+    this.maxBatch = Math.max(1, options.maxBatch ?? 256);
+    if (this.threads === 0) this.inline = verifierByName(this.verifierName);
+    for (let i = 0; i < this.threads; i++) this.slots.push(this.spawn());
+  }
+
+  /** True when `sigHex` is `pubkeyHex`'s BIP-340 signature over `idHex`. */
+  verify(idHex: string, pubkeyHex: string, sigHex: string): Promise<boolean> {
+    if (this.closed) return Promise.reject(new VerifyPoolError('verify pool is closed'));
+    if (this.inline) return Promise.resolve(this.inline.verify(idHex, pubkeyHex, sigHex));
+    return new Promise<boolean>((resolve, reject) => {
+      this.queueItems.push(idHex, pubkeyHex, sigHex);
+      this.queueWaiters.push({ resolve, reject });
+      if (this.queueWaiters.length >= this.maxBatch) this.flush();
+      else if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.flush();
+    // Let batches already sent come back before stopping the threads.
+    while (this.slots.some((s) => s.outstanding > 0)) await new Promise((r) => setTimeout(r, 5));
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.queueWaiters.length === 0) return;
+    const items = this.queueItems;
+    const waiters = this.queueWaiters;
+    this.queueItems = [];
+    this.queueWaiters = [];
+    // Split across idle-most workers so one burst uses every core.
+    const parts = Math.min(this.slots.length, Math.ceil(waiters.length / 8));
+    const per = Math.ceil(waiters.length / parts);
+    for (let start = 0; start < waiters.length; start += per) {
+      const slot = this.slots.reduce((a, b) => (b.outstanding < a.outstanding ? b : a));
+      const seq = ++this.seq;
+      const batch = waiters.slice(start, start + per);
+      slot.batches.set(seq, batch);
+      slot.outstanding += batch.length;
+      slot.worker.postMessage({ seq, items: items.slice(3 * start, 3 * (start + batch.length)) });
+    }
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(workerUrl, {
+      workerData: { verifier: this.verifierName },
+      execArgv: runningFromSource ? ['--import', 'tsx'] : [],
+    });
+    worker.unref();
+    const slot: Slot = { worker, dead: false, outstanding: 0, batches: new Map() };
+    worker.on('message', (msg: { seq: number; results: Uint8Array }) => {
+      const batch = slot.batches.get(msg.seq);
+      if (!batch) return;
+      slot.batches.delete(msg.seq);
+      slot.outstanding -= batch.length;
+      for (let i = 0; i < batch.length; i++) batch[i].resolve(msg.results[i] === 1);
+    });
+    const fail = (err: Error) => {
+      if (slot.dead) return;
+      slot.dead = true;
+      for (const batch of slot.batches.values()) for (const p of batch) p.reject(err);
+      slot.batches.clear();
+      slot.outstanding = 0;
+      if (this.closed) return;
+      // Replace the dead worker so the pool keeps its size.
+      const index = this.slots.indexOf(slot);
+      if (index >= 0) this.slots[index] = this.spawn();
+    };
+    worker.on('error', (err) => fail(new VerifyPoolError(`verify worker failed: ${err.message}`)));
+    worker.on('exit', (code) => {
+      if (!this.closed) fail(new VerifyPoolError(`verify worker exited with code ${code}`));
+    });
+    return slot;
+  }
+}
