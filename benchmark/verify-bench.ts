@@ -1,0 +1,114 @@
+// Single-core throughput of the protocol hot path: BIP-340 signature checks
+// per backend, event id hashing, and the shape check, over the real-event
+// sample in test/fixtures/events-sample.jsonl.
+//
+//   npx tsx benchmark/verify-bench.ts
+//
+// Each figure is the median of 3 timed rounds (~1 s each) after a warm-up.
+// Prints a table and a Markdown section for benchmark/RESULTS.md.
+
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import {
+  checkEventShape,
+  computeId,
+  nobleVerifier,
+  serializeForId,
+  sha256Hex,
+  wasmVerifier,
+  type NostrEvent,
+} from '../pkg/nostr/index.js';
+
+const ROUNDS = 3;
+const ROUND_MS = 1000;
+
+const lines = readFileSync(new URL('../test/fixtures/events-sample.jsonl', import.meta.url), 'utf8')
+  .split('\n')
+  .filter((l) => l.length > 0);
+const events = lines.map((l) => JSON.parse(l) as NostrEvent);
+const parsed = lines.map((l) => JSON.parse(l) as unknown);
+const serialized = events.map((ev) => serializeForId(ev));
+
+/** Runs `op` over every event index repeatedly for ROUND_MS; answers ops per second. */
+function round(op: (i: number) => unknown): number {
+  let n = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  do {
+    for (let i = 0; i < events.length; i++) op(i);
+    n += events.length;
+    elapsed = performance.now() - start;
+  } while (elapsed < ROUND_MS);
+  return (n / elapsed) * 1000;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+interface Result {
+  name: string;
+  perSecond: number;
+  rounds: number[];
+}
+
+function measure(name: string, op: (i: number) => unknown): Result {
+  for (let i = 0; i < events.length; i++) op(i); // warm-up: JIT, noble's precomputed tables
+  const rounds = Array.from({ length: ROUNDS }, () => round(op));
+  return { name, perSecond: median(rounds), rounds };
+}
+
+function check(condition: boolean, what: string): void {
+  if (!condition) throw new Error(`benchmark sanity check failed: ${what}`);
+}
+
+// Correctness first: a fast wrong answer is worthless.
+for (const ev of events) {
+  check(wasmVerifier.verify(ev.id, ev.pubkey, ev.sig), `wasm verifies ${ev.id}`);
+  check(nobleVerifier.verify(ev.id, ev.pubkey, ev.sig), `noble verifies ${ev.id}`);
+  check(computeId(ev) === ev.id, `id of ${ev.id}`);
+}
+
+const results: Result[] = [
+  measure('sig verify, wasm (tiny-secp256k1)', (i) => wasmVerifier.verify(events[i].id, events[i].pubkey, events[i].sig)),
+  measure('sig verify, noble (@noble/curves)', (i) => nobleVerifier.verify(events[i].id, events[i].pubkey, events[i].sig)),
+  measure('computeId (serialize + sha256)', (i) => computeId(events[i])),
+  measure('sha256 only, sha256Hex (node:crypto hash)', (i) => sha256Hex(serialized[i])),
+  measure('sha256 only, node:crypto createHash', (i) => createHash('sha256').update(serialized[i], 'utf8').digest('hex')),
+  measure('sha256 only, @noble/hashes', (i) => bytesToHex(sha256(utf8ToBytes(serialized[i])))),
+  measure('checkEventShape', (i) => checkEventShape(parsed[i])),
+];
+
+const bytes = lines.reduce((sum, l) => sum + Buffer.byteLength(l), 0);
+const cpuModel = cpus()[0]?.model ?? 'unknown';
+const nproc = execFileSync('nproc', { encoding: 'utf8' }).trim();
+const load = loadavg().map((x) => x.toFixed(1)).join(' ');
+const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
+
+console.log(`${events.length} sample events (${(bytes / 1024).toFixed(0)} KiB), median of ${ROUNDS} rounds of ${ROUND_MS} ms, one core`);
+for (const r of results) {
+  console.log(`${r.name.padEnd(40)} ${fmt(r.perSecond).padStart(12)} /s   rounds: ${r.rounds.map(fmt).join(', ')}`);
+}
+const wasm = results[0].perSecond;
+const noble = results[1].perSecond;
+console.log(`wasm / noble: ${(wasm / noble).toFixed(1)}x; load average ${load}`);
+
+console.log('\n--- Markdown for benchmark/RESULTS.md ---\n');
+console.log(`## pkg/nostr: signature verification and id hashing (${new Date().toISOString().slice(0, 10)})
+
+Command: \`npx tsx benchmark/verify-bench.ts\` — ${events.length} real events from
+\`test/fixtures/events-sample.jsonl\` (${(bytes / 1024).toFixed(0)} KiB, all kinds of the sample), one core,
+median of ${ROUNDS} rounds of ~${ROUND_MS / 1000} s after a warm-up pass.
+Machine: ${nproc} cores (nproc), ${cpuModel}, Node ${process.version}; load average at the end ${load}
+(the cores are shared, so a high load lowers every figure).
+
+| operation | per second (median) |
+|---|---:|
+${results.map((r) => `| ${r.name} | ${fmt(r.perSecond)} |`).join('\n')}
+
+wasm verifies ${(wasm / noble).toFixed(1)}× as many signatures as noble, so it is \`defaultVerifier\`.`);
