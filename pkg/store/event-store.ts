@@ -1,0 +1,264 @@
+// The embedded event store: LMDB for records and indexes, a value log for large payloads,
+// an event cache of ready-to-send JSON, one writer with group commit.
+import { mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Filter, NostrEvent } from '../nostr/types.js';
+import { canonicalEventJson } from '../nostr/serialize.js';
+import { dTagOf, kindClass } from '../nostr/kinds.js';
+import { expirationOf } from '../nostr/nip-tags.js';
+import type { EventStoreApi, GcResult, PutResult, QueryOptions, StoreOptions, StoreStats } from './types.js';
+import { openDatabases, type StoreDatabases } from './schema.js';
+import { resolveStoreOptions, writeSettingsKey, writeSettingsOf } from './options.js';
+import { ValueLog } from './value-log.js';
+import { EventCache } from './event-cache.js';
+import { decodePayload, encodePayload } from './codec.js';
+import { emptyCounters, type CountersData } from './store-counters.js';
+import { SizeHistogram } from './size-histogram.js';
+import { WriterQueue } from './writer-queue.js';
+import { WriteTxn, type PreparedEvent } from './write-txn.js';
+import { indexableTags } from './index-entries.js';
+import { addressKey, readU64, serialKey } from './keys.js';
+import { QueryEngine } from './query-engine.js';
+import { RecordView } from './record.js';
+import { StoreError } from './errors.js';
+import { collectGarbage } from './vlog-gc.js';
+import { sweepExpired } from './expiration-sweep.js';
+import { buildStats } from './store-stats.js';
+
+const COUNTERS_KEY = 'counters';
+
+export class EventStore implements EventStoreApi {
+  readonly options: StoreOptions;
+  /** @internal parts shared with GC, sweeping, stats and verification. */
+  readonly db: StoreDatabases;
+  readonly vlog: ValueLog;
+  readonly cache: EventCache;
+  counters: CountersData;
+  readonly sizes: SizeHistogram;
+  readonly writer: WriterQueue<NostrEvent, PutResult>;
+  private readonly engine: QueryEngine;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private closed = false;
+  private gcRunning: Promise<GcResult> | undefined;
+
+  private constructor(options: StoreOptions, db: StoreDatabases, vlog: ValueLog) {
+    this.options = options;
+    this.db = db;
+    this.vlog = vlog;
+    this.cache = new EventCache(options.eventCacheSize);
+    this.counters = (db.meta.get(COUNTERS_KEY) as CountersData | undefined) ?? emptyCounters();
+    this.sizes = new SizeHistogram(this.counters.payloadSizes);
+    this.engine = new QueryEngine(db);
+    this.writer = new WriterQueue((batch) => this.commit(batch));
+  }
+
+  static async open(partial: Partial<StoreOptions> & { dataDir: string }): Promise<EventStore> {
+    const options = resolveStoreOptions(partial);
+    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    const db = openDatabases(options.dataDir, { mapSize: options.mapSize, syncWrites: options.syncWrites });
+    let vlog: ValueLog;
+    try {
+      vlog = await ValueLog.open(join(options.dataDir, 'vlog'), { segmentSize: options.valueLogFileSize, sync: options.syncWrites });
+    } catch (e) {
+      await db.env.close();
+      throw e;
+    }
+    const store = new EventStore(options, db, vlog);
+    store.startTimers();
+    return store;
+  }
+
+  private startTimers(): void {
+    const every = (seconds: number, fn: () => Promise<unknown>) => {
+      if (seconds <= 0) return;
+      const t = setInterval(() => void fn().catch(() => undefined), seconds * 1000);
+      t.unref();
+      this.timers.push(t);
+    };
+    every(this.options.gcInterval, () => this.gc());
+    every(this.options.expirationSweepInterval, () => this.sweepExpired());
+  }
+
+  /** The inline threshold in force now (follows the size percentile when one is set). */
+  effectiveInlineThreshold(): number {
+    const p = this.options.inlinePercentile;
+    if (p === undefined) return this.options.inlineThreshold;
+    return this.sizes.percentile(p) ?? this.options.inlineThreshold;
+  }
+
+  // ---- writes ----
+
+  put(event: NostrEvent): Promise<PutResult> {
+    if (this.closed) return Promise.reject(new StoreError('CLOSED', 'the store is closed'));
+    return this.writer.push(event);
+  }
+
+  putMany(events: NostrEvent[]): Promise<PutResult[]> {
+    if (this.closed) return Promise.reject(new StoreError('CLOSED', 'the store is closed'));
+    return this.writer.pushMany(events);
+  }
+
+  private prepare(event: NostrEvent, threshold: number): PreparedEvent {
+    const json = canonicalEventJson(event);
+    const encoded = encodePayload(json, this.options.compression);
+    const cls = kindClass(event.kind);
+    const serial = this.counters.nextSerial++;
+    const pubkeyBytes = Buffer.from(event.pubkey, 'hex');
+    const tags = indexableTags(event.tags);
+    let address: Buffer | undefined;
+    if (cls === 'replaceable') address = addressKey(event.kind, pubkeyBytes, '');
+    else if (cls === 'addressable') address = addressKey(event.kind, pubkeyBytes, dTagOf(event));
+    const p: PreparedEvent = {
+      event,
+      json,
+      idBytes: Buffer.from(event.id, 'hex'),
+      pubkeyBytes,
+      cls,
+      tags,
+      expiration: expirationOf(event),
+      address,
+      serial,
+      payloadBytes: encoded.length,
+    };
+    this.sizes.add(encoded.length);
+    if (encoded.length > threshold) p.pointer = this.vlog.append(serial, encoded);
+    else p.inline = encoded;
+    return p;
+  }
+
+  private async commit(batch: NostrEvent[]): Promise<PutResult[]> {
+    const now = Math.floor(Date.now() / 1000);
+    const threshold = this.effectiveInlineThreshold();
+    const seen = new Set<string>();
+    const work: Array<PreparedEvent | PutResult> = batch.map((ev) => {
+      // Cheap refusals first, so they never cost a value-log append.
+      if (seen.has(ev.id) || this.has(ev.id)) return { status: 'duplicate', message: 'already have this event' };
+      if (kindClass(ev.kind) === 'ephemeral') return { status: 'ephemeral', message: 'ephemeral events are not stored' };
+      seen.add(ev.id);
+      return this.prepare(ev, threshold);
+    });
+    if (work.some((w) => 'pointer' in w && w.pointer)) await this.vlog.flush(); // before the commit that points at it
+    const before = structuredClone({ ...this.counters, payloadSizes: undefined });
+    const settingsKey = writeSettingsKey(writeSettingsOf(this.options));
+    let txn: WriteTxn | undefined;
+    let results: PutResult[];
+    try {
+      results = await this.db.env.transaction(() => {
+        txn = new WriteTxn(this.db, this.counters, now);
+        const out = work.map((w) => ('event' in w ? txn!.apply(w) : w));
+        const stored = txn.effects.storedSerials.length;
+        if (stored) {
+          const rec = (this.counters.settings[settingsKey] ??= {
+            settings: writeSettingsOf(this.options),
+            firstWriteAt: now,
+            eventsWritten: 0,
+          });
+          rec.eventsWritten += stored;
+        }
+        this.counters.payloadSizes = this.sizes.counts;
+        this.db.meta.put(COUNTERS_KEY, this.counters);
+        return out;
+      });
+    } catch (e) {
+      this.counters = { ...before, nextSerial: this.counters.nextSerial, payloadSizes: this.sizes.counts };
+      throw wrapLmdbError(e);
+    }
+    for (const s of txn!.effects.removedSerials) this.cache.delete(s);
+    return results;
+  }
+
+  // ---- reads ----
+
+  has(id: string): boolean {
+    if (id.length !== 64) return false;
+    return this.db.ids.doesExist(Buffer.from(id, 'hex'));
+  }
+
+  async get(id: string): Promise<string | undefined> {
+    if (!/^[0-9a-f]{64}$/.test(id)) return undefined;
+    const sk = this.db.ids.get(Buffer.from(id, 'hex'));
+    if (!sk) return undefined;
+    const serial = readU64(sk, 0);
+    const buf = this.db.events.get(serialKey(serial));
+    if (!buf) return undefined;
+    const record = new RecordView(buf);
+    const exp = record.expiration;
+    if (exp !== undefined && exp <= Math.floor(Date.now() / 1000)) return undefined;
+    return this.payload(serial, record);
+  }
+
+  /** Ready-to-send JSON of a stored record, through the event cache. */
+  payload(serial: number, record: RecordView): string {
+    const cached = this.cache.get(serial);
+    if (cached !== undefined) return cached;
+    const bytes = record.inline ? record.inlinePayload() : this.vlog.read(record.pointer(), serial);
+    const json = decodePayload(bytes);
+    this.cache.set(serial, json);
+    return json;
+  }
+
+  async *query(filters: Filter[], options: QueryOptions = {}): AsyncGenerator<string> {
+    const maxLimit = options.maxLimit ?? 5000;
+    for await (const hit of this.engine.scan(this.engine.plans(filters, maxLimit), options)) {
+      yield this.payload(hit.serial, hit.record);
+    }
+  }
+
+  count(filters: Filter[], options: QueryOptions = {}): Promise<number> {
+    return this.engine.count(filters, options);
+  }
+
+  /** The index each filter would use (for diagnostics and tests). */
+  explain(filters: Filter[]): string[] {
+    return this.engine.plans(filters, Number.MAX_SAFE_INTEGER).map((p) => p.index);
+  }
+
+  // ---- maintenance ----
+
+  gc(): Promise<GcResult> {
+    if (this.closed) return Promise.reject(new StoreError('CLOSED', 'the store is closed'));
+    this.gcRunning ??= collectGarbage(this).finally(() => (this.gcRunning = undefined));
+    return this.gcRunning;
+  }
+
+  sweepExpired(now = Math.floor(Date.now() / 1000)): Promise<number> {
+    if (this.closed) return Promise.reject(new StoreError('CLOSED', 'the store is closed'));
+    return sweepExpired(this, now);
+  }
+
+  stats(): StoreStats {
+    return buildStats(this);
+  }
+
+  lmdbFileBytes(): number {
+    try {
+      return statSync(join(this.options.dataDir, 'lmdb', 'data.mdb')).size;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Persist counters in their own transaction (after maintenance outside a write batch). */
+  saveCounters(): Promise<void> {
+    return this.db.env.transaction(() => {
+      this.db.meta.put(COUNTERS_KEY, this.counters);
+    }) as Promise<void>;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const t of this.timers) clearInterval(t);
+    await this.writer.idle();
+    await this.gcRunning?.catch(() => undefined);
+    await this.vlog.close();
+    await this.db.env.close();
+  }
+}
+
+function wrapLmdbError(e: unknown): unknown {
+  if (e instanceof StoreError) return e;
+  const msg = e instanceof Error ? e.message : String(e);
+  if (/MDB_MAP_FULL/.test(msg)) return new StoreError('MAP_FULL', `the LMDB map is full: raise mapSize (${msg})`, { cause: e });
+  return new StoreError('CORRUPT', `write transaction failed: ${msg}`, { cause: e });
+}

@@ -1,0 +1,32 @@
+// NIP-40 sweeper: removes events whose expiration has passed, oldest first, in bounded transactions.
+import type { EventStore } from './event-store.js';
+import { IndexPrefix, expirationKey, readU64, serialKey } from './keys.js';
+import { RecordView } from './record.js';
+import { WriteTxn } from './write-txn.js';
+
+const PER_TXN = 5000;
+
+export async function sweepExpired(store: EventStore, now: number): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const removed = await store.writer.exclusive(async () => {
+      const txnRemoved: number[] = [];
+      await store.db.env.transaction(() => {
+        const txn = new WriteTxn(store.db, store.counters, now);
+        const keys = store.db.index.getKeys({ start: Buffer.of(IndexPrefix.expiration), end: expirationKey(now + 1, 0), limit: PER_TXN });
+        for (const key of keys) {
+          const serial = readU64(key as Buffer, 9);
+          const buf = store.db.events.get(serialKey(serial));
+          if (buf) txn.remove(serial, new RecordView(buf));
+          else store.db.index.remove(key as Buffer); // orphan: drop it so the sweep moves on
+        }
+        txnRemoved.push(...txn.effects.removedSerials);
+        store.db.meta.put('counters', store.counters);
+      });
+      for (const s of txnRemoved) store.cache.delete(s);
+      return txnRemoved.length;
+    });
+    total += removed;
+    if (removed < PER_TXN) return total;
+  }
+}

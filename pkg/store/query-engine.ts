@@ -1,0 +1,155 @@
+// Runs filter plans: per filter a newest-first cursor merge with post-filtering and its own limit,
+// then a union across filters with dedupe. Work is sliced so long scans yield to the event loop.
+import type { Filter } from '../nostr/types.js';
+import type { QueryOptions } from './types.js';
+import type { StoreDatabases } from './schema.js';
+import { StoreError } from './errors.js';
+import { CursorMerge, IndexCursor } from './index-cursor.js';
+import { planFilter, type FilterPlan } from './query-plan.js';
+import { RecordView } from './record.js';
+import { IndexPrefix, SUFFIX_BYTES, readU64, serialKey, writeSuffix } from './keys.js';
+
+export interface Hit {
+  suffix: Buffer;
+  serial: number;
+  record: RecordView;
+}
+
+/** Index keys examined between two yields to the event loop. */
+const SLICE = 512;
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+class FilterStream {
+  head: Hit | undefined;
+  done = false;
+  private emitted = 0;
+  private readonly merge?: CursorMerge;
+  private direct?: Hit[];
+
+  constructor(
+    private readonly db: StoreDatabases,
+    private readonly plan: FilterPlan,
+    private readonly accept: QueryOptions['accept'],
+    private readonly now: number,
+  ) {
+    if (plan.ids) this.direct = this.loadIds(plan.ids);
+    else this.merge = new CursorMerge(plan.ranges.map((r) => new IndexCursor(db.index, r.start, r.end, r.prefixLength, Math.min(plan.limit + 1, 64))));
+    if (plan.limit <= 0) this.done = true;
+  }
+
+  private loadIds(ids: Buffer[]): Hit[] {
+    const hits: Hit[] = [];
+    for (const id of ids) {
+      const sk = this.db.ids.get(id);
+      if (!sk) continue;
+      const serial = readU64(sk, 0);
+      const record = this.loadRecord(serial);
+      if (!record) continue;
+      const suffix = Buffer.allocUnsafe(SUFFIX_BYTES);
+      writeSuffix(suffix, 0, record.createdAt, record.idBytes, serial);
+      hits.push({ suffix, serial, record });
+    }
+    return hits.sort((a, b) => Buffer.compare(a.suffix, b.suffix));
+  }
+
+  private loadRecord(serial: number): RecordView | undefined {
+    const buf = this.db.events.get(serialKey(serial));
+    if (!buf) return undefined; // removed since the index was read
+    const record = new RecordView(buf);
+    const exp = record.expiration;
+    if (exp !== undefined && exp <= this.now) return undefined;
+    if (!this.plan.matches(record)) return undefined;
+    if (this.accept && !this.accept(record.meta())) return undefined;
+    return record;
+  }
+
+  /** Examine one candidate; sets `head` when it matches. */
+  step(): void {
+    if (this.direct) {
+      const hit = this.direct.shift();
+      if (hit) this.setHead(hit);
+      else this.done = true;
+      return;
+    }
+    const merge = this.merge!;
+    if (merge.done) {
+      this.done = true;
+      return;
+    }
+    const suffix = merge.peek()!;
+    merge.advance();
+    const serial = readU64(suffix, 16);
+    const record = this.loadRecord(serial);
+    if (record) this.setHead({ suffix, serial, record });
+  }
+
+  private setHead(hit: Hit): void {
+    this.head = hit;
+    if (++this.emitted >= this.plan.limit) this.done = true;
+  }
+}
+
+export class QueryEngine {
+  constructor(private readonly db: StoreDatabases) {}
+
+  plans(filters: Filter[], maxLimit: number): FilterPlan[] {
+    return filters.map((f) => planFilter(f, maxLimit));
+  }
+
+  /** Matching records newest first (ties: lowest id), deduplicated across filters. */
+  async *scan(plans: FilterPlan[], options: QueryOptions = {}): AsyncGenerator<Hit> {
+    const { signal, accept } = options;
+    const now = Math.floor(Date.now() / 1000);
+    const streams = plans.map((p) => new FilterStream(this.db, p, accept, now));
+    let work = 0;
+    const fill = async (s: FilterStream) => {
+      while (!s.head && !s.done) {
+        s.step();
+        if (++work >= SLICE) {
+          work = 0;
+          await yieldToLoop();
+          if (signal?.aborted) throw new StoreError('ABORTED', 'query aborted');
+        }
+      }
+    };
+    if (signal?.aborted) throw new StoreError('ABORTED', 'query aborted');
+    for (const s of streams) await fill(s);
+    let lastSerial = -1;
+    for (;;) {
+      let best: FilterStream | undefined;
+      for (const s of streams) if (s.head && (!best || Buffer.compare(s.head.suffix, best.head!.suffix) < 0)) best = s;
+      if (!best) return;
+      const hit = best.head!;
+      best.head = undefined;
+      if (hit.serial !== lastSerial) {
+        lastSerial = hit.serial;
+        yield hit;
+        if (signal?.aborted) throw new StoreError('ABORTED', 'query aborted');
+      }
+      await fill(best);
+    }
+  }
+
+  /** Exact count of distinct matches (limits ignored). */
+  async count(filters: Filter[], options: QueryOptions = {}): Promise<number> {
+    const plans = filters.map((f) => ({ ...planFilter({ ...f, limit: undefined }, Number.MAX_SAFE_INTEGER) }));
+    // Fast path: one fully covered filter counts index keys natively, unless unswept expired events could be among them.
+    if (plans.length === 1 && plans[0].covered && !options.accept && !this.hasExpiredUnswept()) {
+      let n = 0;
+      for (const r of plans[0].ranges) n += this.db.index.getKeysCount({ start: r.start, end: r.end });
+      return n;
+    }
+    let n = 0;
+    for await (const _ of this.scan(plans, options)) n++;
+    return n;
+  }
+
+  private hasExpiredUnswept(): boolean {
+    const now = Math.floor(Date.now() / 1000);
+    for (const key of this.db.index.getKeys({ start: Buffer.of(IndexPrefix.expiration), end: Buffer.of(IndexPrefix.expiration + 1), limit: 1 })) {
+      return readU64(key as Buffer, 1) <= now;
+    }
+    return false;
+  }
+}

@@ -1,0 +1,160 @@
+// The per-serial record: compact metadata for post-filtering plus where the payload lives.
+//
+// Layout (big-endian):
+//   0      version (1)
+//   1      flags: bit0 payload inline, bit1 has expiration
+//   2..4   kind u16
+//   4..12  created_at u64
+//   12..44 id (32)
+//   44..76 pubkey (32)
+//   [8]    expiration u64 (when flag bit1)
+//   u16    single-letter tag count, then per tag: letter u8, length u16, first value UTF-8
+//   rest   inline: encoded payload (codec flag byte + bytes)
+//          value log: segment u32, offset u32, length u32
+import type { EventMeta } from './types.js';
+import type { VlogPointer } from './value-log.js';
+import { readU64, writeU64 } from './keys.js';
+
+const VERSION = 1;
+const FLAG_INLINE = 1;
+const FLAG_EXPIRATION = 2;
+
+export interface RecordInput {
+  kind: number;
+  createdAt: number;
+  id: Buffer;
+  pubkey: Buffer;
+  expiration?: number;
+  tags: [string, string][];
+  inline?: Buffer;
+  pointer?: VlogPointer;
+}
+
+export function encodeRecord(r: RecordInput): Buffer {
+  const tagBytes = r.tags.map(([, v]) => Buffer.from(v, 'utf8'));
+  let size = 76 + (r.expiration !== undefined ? 8 : 0) + 2;
+  for (const t of tagBytes) size += 3 + t.length;
+  size += r.inline ? r.inline.length : 12;
+  const b = Buffer.allocUnsafe(size);
+  b[0] = VERSION;
+  b[1] = (r.inline ? FLAG_INLINE : 0) | (r.expiration !== undefined ? FLAG_EXPIRATION : 0);
+  b.writeUInt16BE(r.kind, 2);
+  writeU64(b, 4, r.createdAt);
+  r.id.copy(b, 12);
+  r.pubkey.copy(b, 44);
+  let o = 76;
+  if (r.expiration !== undefined) {
+    writeU64(b, o, r.expiration);
+    o += 8;
+  }
+  b.writeUInt16BE(r.tags.length, o);
+  o += 2;
+  r.tags.forEach(([letter], i) => {
+    const v = tagBytes[i];
+    b[o] = letter.charCodeAt(0);
+    b.writeUInt16BE(v.length, o + 1);
+    v.copy(b, o + 3);
+    o += 3 + v.length;
+  });
+  if (r.inline) r.inline.copy(b, o);
+  else {
+    const p = r.pointer!;
+    b.writeUInt32BE(p.segment, o);
+    b.writeUInt32BE(p.offset, o + 4);
+    b.writeUInt32BE(p.length, o + 8);
+  }
+  return b;
+}
+
+/** A zero-copy view over a stored record; fields decode on demand. */
+export class RecordView {
+  private tagsEnd = -1;
+  constructor(readonly buf: Buffer) {}
+
+  get inline(): boolean {
+    return (this.buf[1] & FLAG_INLINE) !== 0;
+  }
+  get kind(): number {
+    return this.buf.readUInt16BE(2);
+  }
+  get createdAt(): number {
+    return readU64(this.buf, 4);
+  }
+  get idBytes(): Buffer {
+    return this.buf.subarray(12, 44);
+  }
+  get pubkeyBytes(): Buffer {
+    return this.buf.subarray(44, 76);
+  }
+  get id(): string {
+    return this.buf.toString('hex', 12, 44);
+  }
+  get pubkey(): string {
+    return this.buf.toString('hex', 44, 76);
+  }
+  get expiration(): number | undefined {
+    return this.buf[1] & FLAG_EXPIRATION ? readU64(this.buf, 76) : undefined;
+  }
+  private get tagsStart(): number {
+    return this.buf[1] & FLAG_EXPIRATION ? 84 : 76;
+  }
+  tags(): [string, string][] {
+    const b = this.buf;
+    let o = this.tagsStart;
+    const n = b.readUInt16BE(o);
+    o += 2;
+    const out: [string, string][] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const len = b.readUInt16BE(o + 1);
+      out[i] = [String.fromCharCode(b[o]), b.toString('utf8', o + 3, o + 3 + len)];
+      o += 3 + len;
+    }
+    this.tagsEnd = o;
+    return out;
+  }
+  /** True when some tag named `letter` has a first value in `values`. */
+  hasTag(letter: string, values: Set<string>): boolean {
+    const b = this.buf;
+    const code = letter.charCodeAt(0);
+    let o = this.tagsStart;
+    const n = b.readUInt16BE(o);
+    o += 2;
+    for (let i = 0; i < n; i++) {
+      const len = b.readUInt16BE(o + 1);
+      if (b[o] === code && values.has(b.toString('utf8', o + 3, o + 3 + len))) return true;
+      o += 3 + len;
+    }
+    return false;
+  }
+  private payloadStart(): number {
+    if (this.tagsEnd < 0) {
+      const b = this.buf;
+      let o = this.tagsStart;
+      const n = b.readUInt16BE(o);
+      o += 2;
+      for (let i = 0; i < n; i++) o += 3 + b.readUInt16BE(o + 1);
+      this.tagsEnd = o;
+    }
+    return this.tagsEnd;
+  }
+  /** The encoded inline payload (codec flag + bytes); only when `inline`. */
+  inlinePayload(): Buffer {
+    return this.buf.subarray(this.payloadStart());
+  }
+  pointer(): VlogPointer {
+    const o = this.payloadStart();
+    return { segment: this.buf.readUInt32BE(o), offset: this.buf.readUInt32BE(o + 4), length: this.buf.readUInt32BE(o + 8) };
+  }
+  /** Copy of the record with the value-log pointer replaced (GC relocation). */
+  withPointer(p: VlogPointer): Buffer {
+    const o = this.payloadStart();
+    const b = Buffer.from(this.buf);
+    b.writeUInt32BE(p.segment, o);
+    b.writeUInt32BE(p.offset, o + 4);
+    b.writeUInt32BE(p.length, o + 8);
+    return b;
+  }
+  meta(): EventMeta {
+    return { id: this.id, pubkey: this.pubkey, created_at: this.createdAt, kind: this.kind, tags: this.tags() };
+  }
+}

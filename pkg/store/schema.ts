@@ -1,0 +1,50 @@
+// The LMDB environment and its databases, declared in one place.
+import { open, type Database, type RootDatabase } from 'lmdb';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface StoreDatabases {
+  env: RootDatabase;
+  /** serial(8) → record (metadata + inline payload or value-log pointer). */
+  events: Database<Buffer, Buffer>;
+  /** id(32) → serial(8). */
+  ids: Database<Buffer, Buffer>;
+  /** Key-only composite indexes; see keys.ts for the layouts. */
+  index: Database<Buffer, Buffer>;
+  /** address kind·pubkey·d → serial(8) of the version in force. */
+  addresses: Database<Buffer, Buffer>;
+  /** NIP-09 markers: id(32) → deleter pubkey(32); address key → deletion created_at (u64). */
+  deletedIds: Database<Buffer, Buffer>;
+  deletedAddresses: Database<Buffer, Buffer>;
+  /** Store-level metadata (counters, write-settings records, format version) as JSON. */
+  meta: Database<unknown, string>;
+}
+
+export const FORMAT_VERSION = 1;
+
+export function openDatabases(dataDir: string, opts: { mapSize: number; syncWrites: boolean; readOnly?: boolean }): StoreDatabases {
+  const path = join(dataDir, 'lmdb');
+  if (!opts.readOnly) mkdirSync(path, { recursive: true, mode: 0o700 });
+  const env = open({
+    path,
+    maxDbs: 12,
+    mapSize: opts.mapSize,
+    noSync: !opts.syncWrites,
+    readOnly: opts.readOnly,
+    // One file per store directory, like strfry's; page cache does the rest.
+    noSubdir: false,
+    compression: false,
+    encoding: 'msgpack',
+  });
+  const bin = { keyEncoding: 'binary', encoding: 'binary' } as const;
+  return {
+    env,
+    events: env.openDB<Buffer, Buffer>('events', bin),
+    ids: env.openDB<Buffer, Buffer>('ids', bin),
+    index: env.openDB<Buffer, Buffer>('index', bin),
+    addresses: env.openDB<Buffer, Buffer>('addresses', bin),
+    deletedIds: env.openDB<Buffer, Buffer>('deleted-ids', bin),
+    deletedAddresses: env.openDB<Buffer, Buffer>('deleted-addresses', bin),
+    meta: env.openDB<unknown, string>('meta', { encoding: 'json' }),
+  };
+}

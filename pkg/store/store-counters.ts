@@ -1,0 +1,56 @@
+// Running totals kept in the store's metadata, updated in the same transaction as the data they count.
+import type { WriteSettings } from './options.js';
+
+export interface SettingsRecord {
+  settings: WriteSettings;
+  firstWriteAt: number;
+  eventsWritten: number;
+}
+
+export interface CountersData {
+  nextSerial: number;
+  events: number;
+  byKind: Record<string, number>;
+  inlineEvents: number;
+  inlineBytes: number;
+  vlogEvents: number;
+  vlogBytes: number;
+  /** Live payload bytes per value-log segment, for GC's stale ratio. */
+  segmentLive: Record<string, number>;
+  gcRuns: number;
+  gcBytesReclaimed: number;
+  gcLastRunAt?: number;
+  /** Write settings ever used, keyed by writeSettingsKey(). */
+  settings: Record<string, SettingsRecord>;
+  payloadSizes?: number[];
+}
+
+export function emptyCounters(): CountersData {
+  return {
+    nextSerial: 1,
+    events: 0,
+    byKind: {},
+    inlineEvents: 0,
+    inlineBytes: 0,
+    vlogEvents: 0,
+    vlogBytes: 0,
+    segmentLive: {},
+    gcRuns: 0,
+    gcBytesReclaimed: 0,
+    settings: {},
+  };
+}
+
+export function addKind(c: CountersData, kind: number, delta: number): void {
+  const k = String(kind);
+  const n = (c.byKind[k] ?? 0) + delta;
+  if (n <= 0) delete c.byKind[k];
+  else c.byKind[k] = n;
+}
+
+export function addSegmentLive(c: CountersData, segment: number, delta: number): void {
+  const k = String(segment);
+  const n = (c.segmentLive[k] ?? 0) + delta;
+  if (n <= 0) delete c.segmentLive[k];
+  else c.segmentLive[k] = n;
+}
