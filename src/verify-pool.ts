@@ -2,7 +2,10 @@
 // loop are batched into one postMessage per worker (a message round trip costs about as much as
 // a few verifications, so batching is what makes the threads pay). Workers are picked by
 // fewest outstanding checks. threads = 0 verifies inline on the calling thread.
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { verifierByName, type SignatureVerifier, type VerifierName } from '../pkg/nostr/index.js';
 
@@ -30,10 +33,25 @@ interface Slot {
   batches: Map<number, Pending[]>;
 }
 
-// Under vitest/tsx this module is TypeScript source and the worker must be loaded through tsx;
-// compiled, both are plain .js files side by side in dist/.
+// Compiled, the worker is a plain .js file beside this one in dist/. Under vitest/tsx this module
+// is TypeScript source: Node 20 does not apply `--import tsx` hooks to a worker's entry file, so a
+// tiny eval'd bootstrap loads the .ts worker through tsx's tsImport instead.
 const runningFromSource = import.meta.url.endsWith('.ts');
 const workerUrl = new URL(runningFromSource ? './verify-worker.ts' : './verify-worker.js', import.meta.url);
+const TS_BOOTSTRAP = `
+const { workerData } = require('node:worker_threads');
+import(workerData.tsxApi).then((api) => api.tsImport(workerData.entry, workerData.entry)).catch((err) => {
+  console.error(err);
+  process.exit(1);
+});`;
+
+function startWorker(data: Record<string, unknown>): Worker {
+  if (!runningFromSource) return new Worker(workerUrl, { workerData: data });
+  // tsx's ESM API (its CJS build cannot load itself from an eval'd worker).
+  const tsxRoot = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
+  const tsxApi = pathToFileURL(join(tsxRoot, 'dist/esm/api/index.mjs')).href;
+  return new Worker(TS_BOOTSTRAP, { eval: true, workerData: { ...data, tsxApi, entry: workerUrl.href } });
+}
 
 export class VerifyPool {
   readonly threads: number;
@@ -100,10 +118,7 @@ export class VerifyPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(workerUrl, {
-      workerData: { verifier: this.verifierName },
-      execArgv: runningFromSource ? ['--import', 'tsx'] : [],
-    });
+    const worker = startWorker({ verifier: this.verifierName });
     worker.unref();
     const slot: Slot = { worker, dead: false, outstanding: 0, batches: new Map() };
     worker.on('message', (msg: { seq: number; results: Uint8Array }) => {
