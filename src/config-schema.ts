@@ -16,8 +16,10 @@ export interface ServerConfig {
   logLevel: LogLevel;
   adminToken?: string;
   backupDir: string;
-  /** Signature-verification worker threads; 0 = one per core. */
-  verifyThreads: number;
+  /** Signature-verification worker threads; 0 = on the main thread; unset = the relay's default. */
+  verifyThreads?: number;
+  /** Header with the client IP when behind a reverse proxy (e.g. x-forwarded-for). */
+  clientIpHeader?: string;
   /** Warn when the event cache hit ratio over a window stays below this. */
   cacheHitRatioWarn: number;
   /** Seconds per hit-ratio check window. */
@@ -72,8 +74,15 @@ const serverSpecs: { [K in keyof ServerConfig]-?: ValueSpec & { defaultValue: Se
     type: 'int',
     min: 0,
     max: 64,
-    defaultValue: 0,
-    description: 'Signature-verification worker threads (0 = one per CPU core).',
+    optional: true,
+    defaultValue: undefined,
+    description: 'Signature-verification worker threads; 0 verifies on the main thread; unset = min(2, CPU cores).',
+  },
+  clientIpHeader: {
+    type: 'string',
+    optional: true,
+    defaultValue: undefined,
+    description: 'Behind a reverse proxy: header holding the client IP (e.g. x-forwarded-for), used for per-IP limits.',
   },
   cacheHitRatioWarn: {
     type: 'number',
