@@ -82,6 +82,7 @@ export class RawClient {
   private readonly waiters: { match: (f: Frame) => boolean; resolve: (f: Frame) => void }[] = [];
   /** The NIP-42 challenge the relay sent on connect. */
   challenge = '';
+  private syncs = 0;
   closed: Promise<{ code: number; reason: string }>;
 
   private constructor(readonly ws: WebSocket) {
@@ -158,6 +159,16 @@ export class RawClient {
     }
   }
 
+  /**
+   * A round trip (REQ that matches nothing, then CLOSE): every frame the relay sent in reply
+   * to earlier messages on this socket has arrived once this resolves.
+   */
+  async sync(): Promise<void> {
+    const subId = `sync-${++this.syncs}`;
+    await this.req(subId, { ids: ['0'.repeat(64)] });
+    this.send(['CLOSE', subId]);
+  }
+
   async count(subId: string, ...filters: unknown[]): Promise<{ count?: number; closed?: string }> {
     this.send(['COUNT', subId, ...filters]);
     const f = await this.next((x) => (x[0] === 'COUNT' || x[0] === 'CLOSED') && x[1] === subId);
@@ -205,8 +216,11 @@ export function signed(
   k: Keys,
   fields: Partial<{ kind: number; created_at: number; tags: string[][]; content: string }> = {},
 ): NostrEvent {
-  return finalizeEvent(
+  const ev = finalizeEvent(
     { kind: fields.kind ?? 1, created_at: fields.created_at ?? now(), tags: fields.tags ?? [], content: fields.content ?? 'hello' },
     k.sk,
-  ) as NostrEvent;
+  );
+  // A plain seven-field object (nostr-tools adds a symbol), so it compares equal to what the relay sends.
+  const { id, pubkey, created_at, kind, tags, content, sig } = ev;
+  return { id, pubkey, created_at, kind, tags, content, sig };
 }
