@@ -70,6 +70,22 @@ describe('matchFilter', () => {
     expect(matchFilter({ '#x': [''] }, { ...ev, tags: [['x', '']] })).toBe(true);
   });
 
+  it('matches long lists (follow-list sized) the same as short ones', () => {
+    const hex = (i: number) => i.toString(16).padStart(64, '0');
+    const many = Array.from({ length: 500 }, (_, i) => hex(i + 1000));
+    const kinds = Array.from({ length: 100 }, (_, i) => i + 2);
+    for (let round = 0; round < 2; round++) {
+      // twice: the second pass answers from the cached per-array Set
+      expect(matchFilter({ authors: [...many.slice(0, 250), B, ...many.slice(250)] }, ev)).toBe(true);
+      expect(matchFilter({ authors: many }, ev)).toBe(false);
+      expect(matchFilter({ ids: many }, ev)).toBe(false);
+      expect(matchFilter({ kinds }, ev)).toBe(false);
+      expect(matchFilter({ kinds: [...kinds, 1] }, ev)).toBe(true);
+      expect(matchFilter({ '#p': [...many, A] }, ev)).toBe(true);
+      expect(matchFilter({ '#e': many.concat('wss://relay.example', 'reply') }, ev)).toBe(false);
+    }
+  });
+
   it('agrees with a direct count over the real sample', () => {
     const sample = loadSampleEvents();
     const kind7 = sample.filter((e) => matchFilter({ kinds: [7] }, e));

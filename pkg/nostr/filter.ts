@@ -105,10 +105,27 @@ export function filterTagKeys(f: Filter): [string, string[]][] {
   return out;
 }
 
+// Long lists (a follow list as `authors`, many `#e` ids) are matched through a
+// Set built once per array and kept while the filter lives; short ones scan,
+// which is faster than hashing. Filters are therefore treated as immutable
+// once matched (checkFilterShape hands out private copies).
+const SET_FROM_LENGTH = 16;
+const memberSets = new WeakMap<readonly unknown[], Set<unknown>>();
+
+function isMember<T>(list: readonly T[], value: T): boolean {
+  if (list.length < SET_FROM_LENGTH) return list.includes(value);
+  let set = memberSets.get(list);
+  if (set === undefined) {
+    set = new Set(list);
+    memberSets.set(list, set);
+  }
+  return set.has(value);
+}
+
 /** True when some tag named `letter` has its first value (tag[1]) in `values`. */
 function hasTagValue(ev: NostrEvent, letter: string, values: readonly string[]): boolean {
   for (const tag of ev.tags) {
-    if (tag[0] === letter && tag.length > 1 && values.includes(tag[1])) return true;
+    if (tag[0] === letter && tag.length > 1 && isMember(values, tag[1])) return true;
   }
   return false;
 }
@@ -120,9 +137,9 @@ function hasTagValue(ev: NostrEvent, letter: string, values: readonly string[]):
  * limit is ignored.
  */
 export function matchFilter(f: Filter, ev: NostrEvent): boolean {
-  if (f.ids !== undefined && !f.ids.includes(ev.id)) return false;
-  if (f.authors !== undefined && !f.authors.includes(ev.pubkey)) return false;
-  if (f.kinds !== undefined && !f.kinds.includes(ev.kind)) return false;
+  if (f.ids !== undefined && !isMember(f.ids, ev.id)) return false;
+  if (f.authors !== undefined && !isMember(f.authors, ev.pubkey)) return false;
+  if (f.kinds !== undefined && !isMember(f.kinds, ev.kind)) return false;
   if (f.since !== undefined && ev.created_at < f.since) return false;
   if (f.until !== undefined && ev.created_at > f.until) return false;
   for (const key in f) {
