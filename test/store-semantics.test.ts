@@ -2,6 +2,7 @@
 // NIP-09 deletions, NIP-40 expiration, ephemeral kinds.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EventStore } from '../pkg/store/event-store.js';
+import type { Filter } from '../pkg/nostr/types.js';
 import { collect, fakeEvent, openTestStore, pubkeyOf, tempDir } from './support/store-fixtures.js';
 
 let dir: ReturnType<typeof tempDir>;
@@ -19,7 +20,7 @@ afterEach(async () => {
   dir.remove();
 });
 
-const ids = async (filter: object) => (await collect(store.query([filter]))).map((e) => e.id);
+const ids = async (filter: Filter) => (await collect(store.query([filter]))).map((e) => e.id);
 
 describe('regular events', () => {
   it('stores, finds by id, and refuses a duplicate', async () => {
