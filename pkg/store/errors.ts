@@ -13,6 +13,8 @@ export type StoreErrorCode =
   | 'BAD_OPTIONS'
   /** Another process holds the data directory. */
   | 'LOCKED'
+  /** A write was attempted on a store (or value log) opened read-only. */
+  | 'READ_ONLY'
   /** The LMDB map is full; raise mapSize. */
   | 'MAP_FULL'
   /** Stored data failed a consistency check (bad record, unknown codec flag, …). */

@@ -1,6 +1,6 @@
 // The embedded event store: LMDB for records and indexes, a value log for large payloads,
 // an event cache of ready-to-send JSON, one writer with group commit.
-import { mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Filter, NostrEvent } from '../nostr/types.js';
 import { canonicalEventJson } from '../nostr/serialize.js';
@@ -24,8 +24,22 @@ import { StoreError } from './errors.js';
 import { collectGarbage } from './vlog-gc.js';
 import { sweepExpired } from './expiration-sweep.js';
 import { buildStats } from './store-stats.js';
+import { DataDirLock } from './dir-lock.js';
 
 const COUNTERS_KEY = 'counters';
+
+/** How EventStore.open treats the data dir (not store settings, so kept out of StoreOptions). */
+export interface OpenModes {
+  /** Take the data-dir lock (default true): refuses with LOCKED while another process writes. */
+  lock?: boolean;
+  /** What the lock file says this process is doing (shown to whoever is refused). */
+  lockPurpose?: string;
+  /**
+   * Open for reading only: no lock, LMDB read-only, the value log neither recovered nor written.
+   * Safe next to a running relay (export, stats, verify, backup).
+   */
+  readOnly?: boolean;
+}
 
 export class EventStore implements EventStoreApi {
   readonly options: StoreOptions;
@@ -40,6 +54,11 @@ export class EventStore implements EventStoreApi {
   private readonly timers: NodeJS.Timeout[] = [];
   private closed = false;
   private gcRunning: Promise<GcResult> | undefined;
+  private gcHolds = 0;
+  private gcReleased: Array<() => void> = [];
+  /** True when opened with readOnly: every write is refused with READ_ONLY. */
+  readOnly = false;
+  private dirLock: DataDirLock | undefined;
 
   private constructor(options: StoreOptions, db: StoreDatabases, vlog: ValueLog) {
     this.options = options;
@@ -52,19 +71,28 @@ export class EventStore implements EventStoreApi {
     this.writer = new WriterQueue((batch) => this.commit(batch));
   }
 
-  static async open(partial: Partial<StoreOptions> & { dataDir: string }): Promise<EventStore> {
-    const options = resolveStoreOptions(partial);
-    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-    const db = openDatabases(options.dataDir, { mapSize: options.mapSize, syncWrites: options.syncWrites });
+  static async open(partial: Partial<StoreOptions> & { dataDir: string } & OpenModes): Promise<EventStore> {
+    const { lock = true, lockPurpose = 'store', readOnly = false, ...rest } = partial;
+    const options = resolveStoreOptions(rest);
+    if (readOnly && !existsSync(join(options.dataDir, 'lmdb', 'data.mdb'))) {
+      throw new StoreError('BAD_OPTIONS', `no store in ${options.dataDir} (no lmdb/data.mdb); check the data dir`);
+    }
+    if (!readOnly) mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    const dirLock = lock && !readOnly ? DataDirLock.acquire(options.dataDir, lockPurpose) : undefined;
+    let db: StoreDatabases | undefined;
     let vlog: ValueLog;
     try {
-      vlog = await ValueLog.open(join(options.dataDir, 'vlog'), { segmentSize: options.valueLogFileSize, sync: options.syncWrites });
+      db = openDatabases(options.dataDir, { mapSize: options.mapSize, syncWrites: options.syncWrites, readOnly });
+      vlog = await ValueLog.open(join(options.dataDir, 'vlog'), { segmentSize: options.valueLogFileSize, sync: options.syncWrites, readOnly });
     } catch (e) {
-      await db.env.close();
+      await db?.env.close();
+      dirLock?.release();
       throw e;
     }
     const store = new EventStore(options, db, vlog);
-    store.startTimers();
+    store.readOnly = readOnly;
+    store.dirLock = dirLock;
+    if (!readOnly) store.startTimers();
     return store;
   }
 
@@ -89,13 +117,21 @@ export class EventStore implements EventStoreApi {
   // ---- writes ----
 
   put(event: NostrEvent): Promise<PutResult> {
-    if (this.closed) return Promise.reject(new StoreError('CLOSED', 'the store is closed'));
+    const refused = this.refuseWrite();
+    if (refused) return Promise.reject(refused);
     return this.writer.push(event);
   }
 
   putMany(events: NostrEvent[]): Promise<PutResult[]> {
-    if (this.closed) return Promise.reject(new StoreError('CLOSED', 'the store is closed'));
+    const refused = this.refuseWrite();
+    if (refused) return Promise.reject(refused);
     return this.writer.pushMany(events);
+  }
+
+  private refuseWrite(): StoreError | undefined {
+    if (this.closed) return new StoreError('CLOSED', 'the store is closed');
+    if (this.readOnly) return new StoreError('READ_ONLY', 'the store was opened read-only; writes need the data-dir lock');
+    return undefined;
   }
 
   private prepare(event: NostrEvent, threshold: number): PreparedEvent {
@@ -216,13 +252,28 @@ export class EventStore implements EventStoreApi {
   // ---- maintenance ----
 
   gc(): Promise<GcResult> {
-    if (this.closed) return Promise.reject(new StoreError('CLOSED', 'the store is closed'));
+    const refused = this.refuseWrite();
+    if (refused) return Promise.reject(refused);
+    // A backup is copying segments: GC waits, or it could delete one the backup's snapshot needs.
+    if (this.gcHolds > 0) return new Promise<void>((r) => this.gcReleased.push(r)).then(() => this.gc());
     this.gcRunning ??= collectGarbage(this).finally(() => (this.gcRunning = undefined));
     return this.gcRunning;
   }
 
+  /** Run `fn` with value-log GC held off (after any pass in progress has finished). */
+  async holdingGc<T>(fn: () => Promise<T>): Promise<T> {
+    this.gcHolds++;
+    try {
+      await this.gcRunning?.catch(() => undefined);
+      return await fn();
+    } finally {
+      if (--this.gcHolds === 0) for (const r of this.gcReleased.splice(0)) r();
+    }
+  }
+
   sweepExpired(now = Math.floor(Date.now() / 1000)): Promise<number> {
-    if (this.closed) return Promise.reject(new StoreError('CLOSED', 'the store is closed'));
+    const refused = this.refuseWrite();
+    if (refused) return Promise.reject(refused);
     return sweepExpired(this, now);
   }
 
@@ -251,8 +302,12 @@ export class EventStore implements EventStoreApi {
     for (const t of this.timers) clearInterval(t);
     await this.writer.idle();
     await this.gcRunning?.catch(() => undefined);
-    await this.vlog.close();
-    await this.db.env.close();
+    try {
+      await this.vlog.close();
+      await this.db.env.close();
+    } finally {
+      this.dirLock?.release();
+    }
   }
 }
 

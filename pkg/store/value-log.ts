@@ -41,6 +41,11 @@ export interface ValueLogOptions {
   segmentSize: number;
   /** fsync on flush (and fsync the directory when files come and go). */
   sync: boolean;
+  /**
+   * Read only (another process may be writing): no tail recovery or truncation, every write
+   * refused with READ_ONLY, and segments created after open are still readable.
+   */
+  readOnly?: boolean;
 }
 
 export interface VlogRecovery {
@@ -115,16 +120,17 @@ export class ValueLog {
       throw new StoreError('BAD_OPTIONS', `value-log segment size must be an integer of at least ${ENTRY_HEADER_BYTES + 1} bytes, got ${opts.segmentSize}`);
     }
     try {
-      await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+      if (!opts.readOnly) await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
       const segments = new Map<number, number>();
-      for (const name of await fs.promises.readdir(dir)) {
+      const names = opts.readOnly && !fs.existsSync(dir) ? [] : await fs.promises.readdir(dir);
+      for (const name of names) {
         const m = SEGMENT_FILE.exec(name);
         if (m) segments.set(Number(m[1]), (await fs.promises.stat(path.join(dir, name))).size);
       }
       const numbers = [...segments.keys()].sort((a, b) => a - b);
       const last = numbers.length ? numbers[numbers.length - 1] : 1;
       const recovered: VlogRecovery = { segment: last, truncatedBytes: 0, corruptRegions: [] };
-      if (numbers.length) {
+      if (numbers.length && !opts.readOnly) {
         const size = recoverTail(path.join(dir, segmentFileName(last)), recovered, opts.sync);
         segments.set(last, size);
       }
@@ -260,7 +266,7 @@ export class ValueLog {
     assertPointer(ptr);
     const buffered = this.pendingIndex.get(ptr.segment)?.get(ptr.offset);
     if (buffered) return Buffer.from(checkEntry(buffered, ptr, expectedSerial));
-    if (!this.fileBytes.has(ptr.segment)) throw missing(ptr.segment);
+    if (!this.fileBytes.has(ptr.segment) && !this.opts.readOnly) throw missing(ptr.segment);
     let handle: fs.promises.FileHandle;
     try {
       handle = await fs.promises.open(this.segmentPath(ptr.segment), 'r');
@@ -396,7 +402,8 @@ export class ValueLog {
   private readFd(segment: number): number {
     let fd = this.readFds.get(segment);
     if (fd !== undefined) return fd;
-    if (!this.fileBytes.has(segment)) throw missing(segment);
+    // Read-only next to a live writer: a segment rolled after open is still worth trying.
+    if (!this.fileBytes.has(segment) && !this.opts.readOnly) throw missing(segment);
     fd = openForRead(this.segmentPath(segment), segment);
     if (this.readFds.size >= MAX_CACHED_READ_FDS) {
       const [oldest, oldFd] = this.readFds.entries().next().value as [number, number];
@@ -420,6 +427,7 @@ export class ValueLog {
 
   private assertWritable(): void {
     this.assertOpen();
+    if (this.opts.readOnly) throw new StoreError('READ_ONLY', `value log ${this.dir} was opened read-only`);
     if (this.failure) throw this.failure;
   }
 }
