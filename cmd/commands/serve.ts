@@ -2,7 +2,6 @@
 import { ConfigError, configSchema, envName, flagName, loadConfig } from '../../src/config.js';
 import { describeAllowed } from '../../src/config-value.js';
 import { createLogger } from '../../src/logger.js';
-import { startServer } from '../../src/server.js';
 import type { Command } from '../command.js';
 
 export const serveCommand: Command = {
@@ -42,6 +41,8 @@ export const serveCommand: Command = {
 
     let server;
     try {
+      // Loaded here so help and config errors do not pay for the store and relay modules.
+      const { startServer } = await import('../../src/server.js');
       server = await startServer(config, { logger });
     } catch (err) {
       logger.fatal({ err }, `cannot start: ${(err as Error).message}`);
