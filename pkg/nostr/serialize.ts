@@ -22,9 +22,10 @@ export function serializeForId(ev: IdFields): string {
   return JSON.stringify([0, ev.pubkey, ev.created_at, ev.kind, ev.tags, ev.content]);
 }
 
-// crypto.hash (one-shot, Node ≥ 20.12) is ~1.6× faster than createHash for
-// event-sized inputs and ~4× faster than @noble/hashes (benchmark/verify-bench.ts);
-// fall back to createHash on older Node 20 releases.
+// crypto.hash (one-shot, Node ≥ 20.12) skips the Hash object createHash
+// builds per call, which shows on short events, and native sha256 is several
+// times faster than @noble/hashes (see benchmark/verify-bench.ts). Older
+// Node 20 releases fall back to createHash.
 type OneShotHash = (algorithm: string, data: string, encoding: 'hex') => string;
 const oneShot = (nodeCrypto as { hash?: OneShotHash }).hash;
 
