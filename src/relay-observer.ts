@@ -49,3 +49,30 @@ export const silentObserver: RelayObserver = Object.freeze({
   subscriptionsChanged: noop,
   slowReaderDisconnected: noop,
 });
+
+/**
+ * The same observer with every callback wrapped so a throwing metrics hook is logged (once per
+ * callback name) instead of breaking message handling or fan-out to other clients.
+ */
+export function guardedObserver(observer: RelayObserver, onError: (name: string, err: unknown) => void): RelayObserver {
+  const reported = new Set<string>();
+  const guarded = {} as Record<keyof RelayObserver, (...args: never[]) => void>;
+  for (const name of Object.keys(silentObserver) as (keyof RelayObserver)[]) {
+    const fn = observer[name] as ((...args: unknown[]) => void) | undefined;
+    if (typeof fn !== 'function') {
+      guarded[name] = noop;
+      continue;
+    }
+    guarded[name] = (...args: unknown[]) => {
+      try {
+        fn.apply(observer, args);
+      } catch (err) {
+        if (!reported.has(name)) {
+          reported.add(name);
+          onError(name, err);
+        }
+      }
+    };
+  }
+  return guarded as unknown as RelayObserver;
+}

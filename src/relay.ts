@@ -10,7 +10,7 @@ import { Connection } from './connection.js';
 import { resolveLimits, type RelayLimits } from './limits.js';
 import { defaultPolicies, type RelayPolicies } from './policies/index.js';
 import type { RelayContext } from './relay-context.js';
-import { silentObserver, type RelayObserver } from './relay-observer.js';
+import { guardedObserver, silentObserver, type RelayObserver } from './relay-observer.js';
 import { SubscriptionIndex } from './subscriptions.js';
 import { KeyedTokenBuckets } from './token-bucket.js';
 import { VerifyPool } from './verify-pool.js';
@@ -49,12 +49,15 @@ export class Relay {
     this.policies = options.policies ? options.policies(base) : base;
     this.clientIpHeader = options.clientIpHeader?.toLowerCase();
     const l = this.limits;
+    const logger = options.logger ?? pino({ level: 'silent' });
     this.ctx = {
       store: options.store,
       limits: l,
       policies: this.policies,
-      observer: options.observer ?? silentObserver,
-      logger: options.logger ?? pino({ level: 'silent' }),
+      observer: options.observer
+        ? guardedObserver(options.observer, (name, err) => logger.error({ err, callback: name }, 'relay observer threw'))
+        : silentObserver,
+      logger,
       relayUrl: options.relayUrl,
       verifier: new VerifyPool({ threads: options.verifyThreads }),
       subscriptions: new SubscriptionIndex(),
