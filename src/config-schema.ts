@@ -67,9 +67,9 @@ const serverSpecs: { [K in keyof ServerConfig]-?: ValueSpec & { defaultValue: Se
     optional: true,
     secret: true,
     defaultValue: undefined,
-    description: 'Bearer token enabling the /admin API; unset disables it. Never logged.',
+    description: 'Bearer token for the /admin API (reserved: the admin API is not in this version yet). Never logged.',
   },
-  backupDir: { type: 'string', defaultValue: './backups', description: 'Directory admin backups are confined to.' },
+  backupDir: { type: 'string', defaultValue: './backups', description: 'Directory admin backups are confined to (reserved for the admin API).' },
   verifyThreads: {
     type: 'int',
     min: 0,

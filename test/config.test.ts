@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -195,5 +195,14 @@ describe('defaultConfig', () => {
     const c = defaultConfig({ dataDir: dir });
     expect(c.dataDir).toBe(dir);
     expect(c.port).toBe(7447);
+  });
+});
+
+describe('README', () => {
+  it('documents every setting with its key, env var and flag', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    for (const key of configSchema.keys()) {
+      expect(readme, key).toContain(`| \`${key}\` | \`${envName(key)}\` | \`${flagName(key)}\` |`);
+    }
   });
 });
