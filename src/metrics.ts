@@ -7,6 +7,8 @@ import type { ClientVerb, RelayObserver, RelayVerb } from './relay-observer.js';
 export interface MetricsOptions {
   /** Store figures read at each scrape. */
   storeStats?: () => StoreStats;
+  /** Group-commit figures of the store's writer (cumulative batches and events written). */
+  writerStats?: () => { batches: number; itemsWritten: number };
   /** Add process figures (CPU, memory, event loop lag, GC). Default true. */
   processMetrics?: boolean;
 }
@@ -96,7 +98,13 @@ export class RelayMetrics implements RelayObserver {
     });
 
     if (options.storeStats) this.registerStoreMetrics(options.storeStats);
-    // TODO(store): a writer batch-size histogram (lode_writer_batch_size) once StoreStats exposes batch sizes.
+    if (options.writerStats) {
+      const w = options.writerStats;
+      // Average batch size = rate(events) / rate(batches).
+      // TODO(store): a lode_writer_batch_size histogram once StoreStats reports batch sizes exactly.
+      mirroredCounter(this.registry, 'lode_writer_batches_total', 'Group commits (one LMDB transaction each).', () => w().batches);
+      mirroredCounter(this.registry, 'lode_writer_batched_events_total', 'Events written through group commits.', () => w().itemsWritten);
+    }
     if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }
 

@@ -80,7 +80,7 @@ export async function startServer(config: LodeConfig, options: StartServerOption
   logger.info({ config: redactConfig(config) }, 'effective config');
 
   const store = await EventStore.open({ ...config.store, dataDir: config.dataDir });
-  const metrics = new RelayMetrics({ storeStats: () => store.stats() });
+  const metrics = new RelayMetrics({ storeStats: () => store.stats(), writerStats: () => store.writer });
 
   // Requests can only arrive after listen() resolves; relay and router are set in that same turn.
   let relay: Relay | undefined;

@@ -85,6 +85,8 @@ describe('/metrics', () => {
       'lode_store_vlog_events',
       'lode_gc_runs_total',
       'lode_gc_bytes_reclaimed_total',
+      'lode_writer_batches_total',
+      'lode_writer_batched_events_total',
       'process_cpu_seconds_total',
     ]) {
       expect(text, name).toContain(`# TYPE ${name} `);
@@ -117,6 +119,8 @@ describe('/metrics', () => {
       expect(delta('lode_req_eose_seconds_count')).toBe(1);
       expect(delta('lode_store_events')).toBe(1);
       expect(delta('lode_store_inline_events')).toBe(1);
+      expect(delta('lode_writer_batched_events_total')).toBe(1);
+      expect(delta('lode_writer_batches_total')).toBe(1);
       expect(sample(after, 'lode_connections')).toBe(1);
       expect(sample(after, 'lode_subscriptions')).toBe(1);
       const lookups = delta('lode_event_cache_hits_total') + delta('lode_event_cache_misses_total');
