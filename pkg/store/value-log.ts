@@ -313,7 +313,10 @@ export class ValueLog {
     }
   }
 
-  /** Existing segments with their flushed file bytes, oldest first. */
+  /**
+   * Segments with their flushed file bytes, oldest first. The head segment is listed from the
+   * moment appends roll into it, with 0 bytes until its first flush creates the file.
+   */
   segments(): { segment: number; bytes: number }[] {
     return [...this.fileBytes].sort((a, b) => a[0] - b[0]).map(([segment, bytes]) => ({ segment, bytes }));
   }
