@@ -79,7 +79,8 @@ export async function startServer(config: LodeConfig, options: StartServerOption
   const startedAt = Date.now();
   logger.info({ config: redactConfig(config) }, 'effective config');
 
-  const store = await EventStore.open({ ...config.store, dataDir: config.dataDir });
+  // The data-dir lock refuses a second relay (or a writing tool) on the same store, naming this one.
+  const store = await EventStore.open({ ...config.store, dataDir: config.dataDir, lockPurpose: 'lode serve' });
   const metrics = new RelayMetrics({ storeStats: () => store.stats(), writerStats: () => store.writer });
 
   // Requests can only arrive after listen() resolves; relay and router are set in that same turn.

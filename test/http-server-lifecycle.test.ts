@@ -65,6 +65,23 @@ describe('startServer', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
+
+  it('refuses a second relay on the same data dir, naming the process that holds it', async () => {
+    const h = await startLodeServer();
+    try {
+      const second = { ...h.config, port: 0 };
+      const err = await startServer(second, { logger: silentLogger() }).then(
+        () => undefined,
+        (e: unknown) => e as Error & { code?: string },
+      );
+      expect(err?.code).toBe('LOCKED');
+      expect(err?.message).toContain(String(process.pid));
+      // The first relay is unaffected.
+      expect((await h.http('/health')).status).toBe(200);
+    } finally {
+      await h.dispose();
+    }
+  });
 });
 
 describe('graceful close', () => {
