@@ -212,12 +212,15 @@ export class EventStore implements EventStoreApi {
 
   async get(id: string): Promise<string | undefined> {
     if (!/^[0-9a-f]{64}$/.test(id)) return undefined;
-    const sk = this.db.ids.get(Buffer.from(id, 'hex'));
+    // getBinaryFast answers in a buffer LMDB reuses on the next read: the serial is decoded and
+    // the payload copied out (by payload()) before any other read, so no per-lookup copy is needed.
+    const sk = this.db.ids.getBinaryFast(Buffer.from(id, 'hex'));
     if (!sk) return undefined;
     const serial = readU64(sk, 0);
-    const buf = this.db.events.get(serialKey(serial));
-    if (!buf) return undefined;
-    const record = new RecordView(buf);
+    const fast = this.db.events.getBinaryFast(serialKey(serial));
+    if (!fast) return undefined;
+    // The reused buffer's `length` is patched; a real view of exactly this record keeps subarray() honest.
+    const record = new RecordView(fast.subarray(0, fast.length));
     const exp = record.expiration;
     if (exp !== undefined && exp <= Math.floor(Date.now() / 1000)) return undefined;
     return this.payload(serial, record);
