@@ -99,7 +99,10 @@ function createHashSync(data: Uint8Array): Buffer {
 
 /** Key prefix (without suffix) for one cursor. */
 export function pubkeyPrefix(pubkey: Buffer): Buffer {
-  return Buffer.concat([Buffer.of(IndexPrefix.pubkey), pubkey]);
+  const b = Buffer.allocUnsafe(33);
+  b[0] = IndexPrefix.pubkey;
+  pubkey.copy(b, 1);
+  return b;
 }
 export function kindPrefix(kind: number): Buffer {
   const b = Buffer.allocUnsafe(3);
@@ -115,7 +118,12 @@ export function pubkeyKindPrefix(pubkey: Buffer, kind: number): Buffer {
   return b;
 }
 export function tagPrefix(letter: string, value: string): Buffer {
-  return Buffer.concat([Buffer.of(IndexPrefix.tag, letter.charCodeAt(0)), encodeTagValue(value)]);
+  const v = encodeTagValue(value);
+  const b = Buffer.allocUnsafe(2 + v.length);
+  b[0] = IndexPrefix.tag;
+  b[1] = letter.charCodeAt(0);
+  v.copy(b, 2);
+  return b;
 }
 export function createdAtPrefix(): Buffer {
   return Buffer.of(IndexPrefix.createdAt);
