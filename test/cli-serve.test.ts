@@ -46,7 +46,7 @@ function lode(args: string[], env: Record<string, string> = {}): Run {
 }
 
 /** Wait (bounded) until stdout has a JSON log line whose msg matches. */
-async function logLine(run: Run, msg: RegExp, timeoutMs = 20_000): Promise<Record<string, unknown>> {
+async function logLine(run: Run, msg: RegExp, timeoutMs = 45_000): Promise<Record<string, unknown>> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     for (const line of run.stdout().split('\n')) {
@@ -59,6 +59,9 @@ async function logLine(run: Run, msg: RegExp, timeoutMs = 20_000): Promise<Recor
   }
   throw new Error(`no log line matching ${msg}; stdout: ${run.stdout().slice(-2000)} stderr: ${run.stderr().slice(-2000)}`);
 }
+
+// Each child compiles the sources through tsx, which takes seconds on a busy 2-core machine.
+const spawnTimeout = 60_000;
 
 describe('lode serve', () => {
   it('starts on LODE_PORT with the store in LODE_DATA_DIR, logs its URL and config, and exits 0 on SIGTERM', async () => {
@@ -81,7 +84,7 @@ describe('lode serve', () => {
     } finally {
       run.child.kill('SIGKILL');
     }
-  });
+  }, spawnTimeout);
 
   it('reads lode.config.json from the working directory, and flags beat env', async () => {
     writeFileSync(join(dir, 'lode.config.json'), JSON.stringify({ name: 'from-file', port: 1 }));
@@ -96,7 +99,7 @@ describe('lode serve', () => {
     } finally {
       run.child.kill('SIGKILL');
     }
-  });
+  }, spawnTimeout);
 
   it('exits non-zero with a message naming the key, source and allowed values on a bad setting', async () => {
     const run = lode(['serve'], { LODE_PORT: 'seventy', LODE_DATA_DIR: join(dir, 'store') });
@@ -105,7 +108,7 @@ describe('lode serve', () => {
     expect(run.stderr()).toContain('"port"');
     expect(run.stderr()).toContain('env LODE_PORT');
     expect(run.stderr()).toContain('an integer from 0 to 65535');
-  });
+  }, spawnTimeout);
 
 });
 
