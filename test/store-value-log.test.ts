@@ -255,6 +255,29 @@ describe('ValueLog', () => {
     expect(fs.existsSync(segFile(1))).toBe(true);
   });
 
+  it('read-only: leaves a torn tail alone, refuses writes, and reads segments rolled after open', async () => {
+    const entry = ENTRY_HEADER_BYTES + payload(0).length;
+    const writer = await open(entry * 2);
+    const ptrs = [0, 1, 2].map((s) => writer.append(s, payload(s)));
+    await writer.flush();
+    fs.appendFileSync(segFile(2), Buffer.from([0xfb, 0x4c, 0, 0]));
+    const reader = await ValueLog.open(dir, { segmentSize: entry * 2, sync: false, readOnly: true });
+    opened.push(reader);
+    expect(reader.recovered.truncatedBytes).toBe(0);
+    expect(fs.statSync(segFile(2)).size).toBe(entry + 4);
+    expect(codeOf(() => reader.append(9, payload(9)))).toBe('READ_ONLY');
+    const later = [3, 4].map((s) => writer.append(s, payload(s)));
+    await writer.flush();
+    expect(later.map((p) => p.segment)).toEqual([2, 3]);
+    expect(reader.read(later[0], 3).toString()).toBe(payload(3).toString());
+    expect(reader.read(later[1], 4).toString()).toBe(payload(4).toString());
+    expect(reader.read(ptrs[0], 0).toString()).toBe(payload(0).toString());
+    const missingDir = await ValueLog.open(path.join(dir, 'nope'), { segmentSize: entry, sync: false, readOnly: true });
+    opened.push(missingDir);
+    expect(fs.existsSync(path.join(dir, 'nope'))).toBe(false);
+    expect(missingDir.segments()).toEqual([{ segment: 1, bytes: 0 }]);
+  });
+
   it('rejects bad options and use after close', async () => {
     await expect(ValueLog.open(dir, { segmentSize: 0, sync: false })).rejects.toMatchObject({ code: 'BAD_OPTIONS' });
     const log = await open();

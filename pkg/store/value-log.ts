@@ -203,13 +203,15 @@ export class ValueLog {
         const group = batch.slice(i, j);
         const handle = await this.writerFor(segment);
         const data = group.length === 1 ? group[0].bytes : Buffer.concat(group.map((e) => e.bytes));
+        // Positional writes: the bytes land exactly where the pointers say, whatever the file holds.
+        const at = group[0].offset;
         let written = 0;
         while (written < data.length) {
-          const { bytesWritten } = await handle.write(data, written, data.length - written);
+          const { bytesWritten } = await handle.write(data, written, data.length - written, at + written);
           written += bytesWritten;
         }
         if (this.opts.sync) await handle.sync();
-        this.fileBytes.set(segment, (this.fileBytes.get(segment) ?? 0) + data.length);
+        this.fileBytes.set(segment, at + data.length);
         const index = this.pendingIndex.get(segment);
         for (const e of group) index?.delete(e.offset);
         if (index && index.size === 0) this.pendingIndex.delete(segment);
@@ -232,7 +234,7 @@ export class ValueLog {
       this.writer = undefined;
     }
     const file = this.segmentPath(segment);
-    const handle = await fs.promises.open(file, 'a', 0o600);
+    const handle = await fs.promises.open(file, fs.constants.O_WRONLY | fs.constants.O_CREAT, 0o600);
     this.writer = { segment, handle };
     // A new file's directory entry must be durable before pointers into it are committed.
     if (this.opts.sync && (this.fileBytes.get(segment) ?? 0) === 0) await syncDir(this.dir);
