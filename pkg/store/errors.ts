@@ -19,6 +19,12 @@ export type StoreErrorCode =
   | 'MAP_FULL'
   /** Stored data failed a consistency check (bad record, unknown codec flag, …). */
   | 'CORRUPT'
+  /** A destination (data dir, backup dir) already holds data and was not to be overwritten. */
+  | 'NOT_EMPTY'
+  /** A backup is incomplete or does not match its manifest (missing file, size or checksum). */
+  | 'BACKUP_INVALID'
+  /** The data moved under a long operation too often (e.g. GC during a backup); run it again. */
+  | 'BUSY'
   /** The operation was cancelled through its AbortSignal. */
   | 'ABORTED';
 
