@@ -1,0 +1,360 @@
+// IN-PROCESS benchmark of the event store alone (no sockets, no relay, no signature checks):
+//
+//   npm run bench:store -- [--events 1000000] [--put-events 100000] [--only puts,gets,queries] [--out FILE.json]
+//
+// 1. durable puts/s (syncWrites on): putMany in batches of 1000, and 1000 concurrent put() callers
+//    (group commit), each on a fresh store; median of 3.
+// 2. get-by-id/s over a 50k-id sample: warm event cache, and eventCacheSize 0; median of 3.
+// 3. {authors:[a],kinds:[1],limit:100} latency on the big store, popular and unpopular authors.
+// 4. deep pagination of the most prolific author: the page at `until` depth 0 … 200,000.
+// 5. other query shapes, for information.
+// The big store is built once into benchmark/cache/ (gitignored) and reused. A Markdown section for
+// benchmark/RESULTS.md is printed at the end; --out writes every figure as JSON.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem, availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EventStore } from '../pkg/store/event-store.js';
+import type { StoreOptions } from '../pkg/store/types.js';
+import type { Filter, NostrEvent } from '../pkg/nostr/types.js';
+import { DATASET_VERSION, Prng, Zipf, generateEvents, type DatasetFacts } from './store-bench-dataset.js';
+
+// ---- arguments ----
+const argv = process.argv.slice(2);
+const arg = (name: string, dflt: string): string => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 && argv[i + 1] ? argv[i + 1] : dflt;
+};
+const EVENTS = Number(arg('events', '1000000'));
+const PUT_EVENTS = Number(arg('put-events', '100000'));
+const ONLY = new Set(arg('only', 'puts,gets,queries').split(','));
+const OUT = arg('out', '');
+const REPS = 3;
+const SEED = 20251122;
+
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const CACHE = join(HERE, 'cache', `store-bench-${EVENTS}-v${DATASET_VERSION}`);
+const BIG_DIR = join(CACHE, 'data');
+const FACTS = join(CACHE, 'facts.json');
+const PUT_DIR = join(HERE, 'cache', 'store-bench-puts');
+// Timers off: a GC pass or expiration sweep landing inside a timed section would be noise.
+const BASE: Partial<StoreOptions> = { gcInterval: 0, expirationSweepInterval: 0 };
+
+// ---- small statistics ----
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+interface Latency {
+  n: number;
+  avg: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+function latency(ms: number[]): Latency {
+  const s = [...ms].sort((a, b) => a - b);
+  const at = (p: number) => s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+  const r3 = (x: number) => Math.round(x * 1000) / 1000;
+  return { n: s.length, avg: r3(s.reduce((a, b) => a + b, 0) / s.length), p50: r3(at(50)), p95: r3(at(95)), p99: r3(at(99)), max: r3(s[s.length - 1]) };
+}
+const medianLatency = (reps: Latency[]): Latency => ({
+  n: reps[0].n,
+  avg: median(reps.map((r) => r.avg)),
+  p50: median(reps.map((r) => r.p50)),
+  p95: median(reps.map((r) => r.p95)),
+  p99: median(reps.map((r) => r.p99)),
+  max: median(reps.map((r) => r.max)),
+});
+const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+const rss = () => mb(process.memoryUsage().rss);
+const log = (msg: string) => console.log(`[store-bench ${(performance.now() / 1000).toFixed(1)}s] ${msg}`);
+
+const results: Record<string, unknown> = {};
+
+// ---- the big store ----
+async function buildBigStore(): Promise<DatasetFacts> {
+  if (existsSync(FACTS)) {
+    log(`reusing ${CACHE}`);
+    return JSON.parse(readFileSync(FACTS, 'utf8')) as DatasetFacts;
+  }
+  rmSync(CACHE, { recursive: true, force: true });
+  mkdirSync(CACHE, { recursive: true });
+  log(`building a ${EVENTS.toLocaleString()}-event store in ${CACHE} (once; reused by later runs)`);
+  const store = await EventStore.open({ dataDir: BIG_DIR, ...BASE });
+  const facts = {} as DatasetFacts;
+  const t0 = performance.now();
+  let batch: NostrEvent[] = [];
+  let done = 0;
+  const inFlight = new Set<Promise<unknown>>();
+  for (const ev of generateEvents(EVENTS, SEED, facts)) {
+    batch.push(ev);
+    if (batch.length < 1000) continue;
+    const p = store.putMany(batch).then(() => {
+      inFlight.delete(p);
+      done += 1000;
+      if (done % 100_000 === 0) log(`  ${done.toLocaleString()} stored, ${Math.round(done / ((performance.now() - t0) / 1000))} events/s, rss ${rss()} MB`);
+    });
+    inFlight.add(p);
+    batch = [];
+    if (inFlight.size >= 4) await Promise.race(inFlight);
+  }
+  if (batch.length) await store.putMany(batch);
+  await Promise.all(inFlight);
+  const secs = (performance.now() - t0) / 1000;
+  const st = store.stats();
+  results.build = { events: st.events, seconds: Math.round(secs), eventsPerSec: Math.round(EVENTS / secs), stats: st };
+  log(`built: ${st.events} events in ${secs.toFixed(0)} s (${Math.round(EVENTS / secs)} events/s incl. generation); lmdb ${mb(st.lmdbFileBytes)} MB, value log ${st.valueLog.events} events ${mb(st.valueLog.fileBytes)} MB`);
+  await store.close();
+  writeFileSync(FACTS, JSON.stringify(facts));
+  return facts;
+}
+
+// ---- 1. durable puts ----
+async function putsFigure(): Promise<void> {
+  const modes: Record<string, (store: EventStore, evs: NostrEvent[]) => Promise<void>> = {
+    'putMany, batches of 1000': async (store, evs) => {
+      for (let i = 0; i < evs.length; i += 1000) await store.putMany(evs.slice(i, i + 1000));
+    },
+    'put(), 1000 concurrent callers': async (store, evs) => {
+      let next = 0;
+      const caller = async () => {
+        while (next < evs.length) await store.put(evs[next++]);
+      };
+      await Promise.all(Array.from({ length: 1000 }, caller));
+    },
+  };
+  const out: Record<string, { eventsPerSec: number; reps: number[]; perCpuSecond: number; avgBatch: number }> = {};
+  for (const [name, run] of Object.entries(modes)) {
+    const reps: number[] = [];
+    const cpuReps: number[] = [];
+    let avgBatch = 0;
+    for (let rep = 0; rep < REPS; rep++) {
+      const evs = [...generateEvents(PUT_EVENTS, SEED + 1 + rep, undefined, false)];
+      rmSync(PUT_DIR, { recursive: true, force: true });
+      const store = await EventStore.open({ dataDir: PUT_DIR, ...BASE, syncWrites: true });
+      const t = performance.now();
+      const cpu0 = process.cpuUsage();
+      await run(store, evs);
+      const secs = (performance.now() - t) / 1000;
+      const cpu = process.cpuUsage(cpu0);
+      reps.push(Math.round(evs.length / secs));
+      cpuReps.push(Math.round(evs.length / ((cpu.user + cpu.system) / 1e6)));
+      avgBatch = Math.round(store.writer.itemsWritten / store.writer.batches);
+      if (store.stats().events !== evs.length) throw new Error(`put benchmark stored ${store.stats().events} of ${evs.length}`);
+      await store.close();
+      log(`  puts [${name}] rep ${rep + 1}: ${reps[rep]} events/s, ${cpuReps[rep]} per CPU-second (avg batch ${avgBatch})`);
+    }
+    out[name] = { eventsPerSec: median(reps), reps, perCpuSecond: median(cpuReps), avgBatch };
+  }
+  rmSync(PUT_DIR, { recursive: true, force: true });
+  results.puts = out;
+}
+
+// ---- 2. get by id ----
+async function getsFigure(facts: DatasetFacts): Promise<void> {
+  const ids = facts.sampleIds;
+  const out: Record<string, { getsPerSec: number; reps: number[]; hitRatio: number }> = {};
+  for (const [name, cacheSize] of [
+    ['warm event cache', undefined],
+    ['eventCacheSize 0', 0],
+  ] as const) {
+    const store = await EventStore.open({ dataDir: BIG_DIR, ...BASE, eventCacheSize: cacheSize });
+    let missing = 0;
+    for (const id of ids) if ((await store.get(id)) === undefined) missing++; // warm-up (cache and page cache)
+    if (missing) throw new Error(`${missing} sample ids not found`);
+    store.cache.resetStats();
+    const reps: number[] = [];
+    for (let rep = 0; rep < REPS; rep++) {
+      const t = performance.now();
+      for (const id of ids) await store.get(id);
+      reps.push(Math.round(ids.length / ((performance.now() - t) / 1000)));
+    }
+    out[name] = { getsPerSec: median(reps), reps, hitRatio: Math.round(store.cache.stats().hitRatio * 1000) / 1000 };
+    log(`  get [${name}]: ${reps.join(', ')} gets/s`);
+    await store.close();
+  }
+  results.gets = out;
+}
+
+// ---- 3–5. queries ----
+async function timeQuery(store: EventStore, filters: Filter[]): Promise<[number, number]> {
+  const t = performance.now();
+  let n = 0;
+  for await (const _ of store.query(filters)) n++;
+  return [performance.now() - t, n];
+}
+
+async function queriesFigure(facts: DatasetFacts): Promise<void> {
+  const store = await EventStore.open({ dataDir: BIG_DIR, ...BASE });
+  const rng = new Prng(SEED + 100);
+  const A = facts.authors;
+  const plan = store.explain([{ authors: [A[0]], kinds: [1], limit: 100 }]);
+  // 3. author feed: half popular (ranks 0–99), half from the long tail (ranks 100+).
+  const picks = Array.from({ length: 1000 }, (_, i) => (i % 2 === 0 ? rng.int(100) : 100 + rng.int(A.length - 100)));
+  const repsAll: Latency[] = [];
+  const repsPop: Latency[] = [];
+  const repsTail: Latency[] = [];
+  let returned = 0;
+  for (let rep = 0; rep < REPS; rep++) {
+    const pop: number[] = [];
+    const tail: number[] = [];
+    returned = 0;
+    for (const rank of picks) {
+      const [ms, n] = await timeQuery(store, [{ authors: [A[rank]], kinds: [1], limit: 100 }]);
+      (rank < 100 ? pop : tail).push(ms);
+      returned += n;
+    }
+    repsAll.push(latency([...pop, ...tail]));
+    repsPop.push(latency(pop));
+    repsTail.push(latency(tail));
+    log(`  author feed rep ${rep + 1}: ${JSON.stringify(repsAll[rep])}`);
+  }
+  results.authorFeed = {
+    index: plan[0],
+    all: medianLatency(repsAll),
+    popular: medianLatency(repsPop),
+    longTail: medianLatency(repsTail),
+    reps: repsAll,
+    avgResults: returned / picks.length,
+    rssMB: rss(),
+  };
+
+  // 4. deep pagination of the prolific author.
+  const a = A[0];
+  const depths = facts.prolificUntil;
+  const times = depths.map(() => [] as number[]);
+  const counts = depths.map(() => 0);
+  for (let round = 0; round < 200; round++) {
+    for (let d = 0; d < depths.length; d++) {
+      const f: Filter = { authors: [a], kinds: [1], limit: 100 };
+      if (depths[d].depth > 0) f.until = depths[d].until;
+      const [ms, n] = await timeQuery(store, [f]);
+      times[d].push(ms);
+      counts[d] = n;
+    }
+  }
+  const pages = [];
+  for (let d = 0; d < depths.length; d++) {
+    const newer = depths[d].depth === 0 ? 0 : await store.count([{ authors: [a], kinds: [1], since: depths[d].until + 1 }]);
+    pages.push({ depth: depths[d].depth, eventsNewer: newer, until: depths[d].until, results: counts[d], ...latency(times[d]) });
+  }
+  results.deepPagination = { author: a, kind1Events: facts.kind1PerAuthor[0], pages };
+  log(`  deep pagination: ${pages.map((p) => `depth ${p.eventsNewer}: p50 ${p.p50} ms`).join('; ')}`);
+
+  // 5. other shapes, for information.
+  const tagZipf = new Zipf(facts.hashtags.length);
+  const rootZipf = new Zipf(facts.threadRoots.length);
+  const authorZipf = new Zipf(A.length);
+  const span = { from: depths.length ? Math.min(...depths.map((d) => d.until)) : 1_730_000_000, to: 1_760_000_000 };
+  const shapes: Record<string, () => Filter> = {
+    '#t hashtag, limit 100': () => ({ '#t': [facts.hashtags[tagZipf.sample(rng)]], limit: 100 }),
+    '#e thread, limit 500': () => ({ '#e': [facts.threadRoots[rootZipf.sample(rng)]], limit: 500 }),
+    'kinds:[1] global feed, limit 100': () => ({ kinds: [1], limit: 100 }),
+    'kinds:[1] global feed at a random until, limit 100': () => ({ kinds: [1], until: span.from + rng.int(span.to - span.from), limit: 100 }),
+    '50-author timeline, kinds [1,6], limit 100': () => {
+      const follows = new Set<string>();
+      while (follows.size < 50) follows.add(A[authorZipf.sample(rng)]);
+      return { authors: [...follows], kinds: [1, 6], limit: 100 };
+    },
+    'ids: 20 random ids': () => ({ ids: Array.from({ length: 20 }, () => facts.sampleIds[rng.int(facts.sampleIds.length)]) }),
+  };
+  const other: Record<string, unknown> = {};
+  for (const [name, make] of Object.entries(shapes)) {
+    const ms: number[] = [];
+    let n = 0;
+    for (let i = 0; i < 300; i++) {
+      const f = make();
+      const [t, got] = await timeQuery(store, [f]);
+      ms.push(t);
+      n += got;
+    }
+    other[name] = { index: store.explain([make()])[0], avgResults: Math.round(n / 300), ...latency(ms) };
+    log(`  ${name}: ${JSON.stringify(other[name])}`);
+  }
+  results.otherShapes = other;
+  results.cacheAfterQueries = store.cache.stats();
+  await store.close();
+}
+
+// ---- report ----
+function machine() {
+  return {
+    nproc: availableParallelism(),
+    cpu: cpus()[0]?.model ?? 'unknown',
+    ramGB: Math.round(totalmem() / 1024 ** 3),
+    node: process.version,
+    loadAvgAtStart: loadavg().map((x) => Math.round(x * 10) / 10),
+  };
+}
+
+function markdown(): string {
+  const m = results.machine as ReturnType<typeof machine>;
+  const lines = [
+    '## Store (in-process)',
+    '',
+    'Measures the event store alone, in one Node process: no sockets, no relay, no signature checks (the',
+    'store trusts its caller). Timers (GC, expiration sweep) off. Events are generated: random ids and',
+    `pubkeys, ~5,000 authors with Zipf popularity plus one bot holding 24 % of events, kinds mostly 1 with`,
+    'some 0/3/6/7/30023, log-normal content sizes with a long tail (a few % go to the value log), e/p/t tags.',
+    '',
+    `Command: \`npm run bench:store -- --events ${EVENTS}\` (the ${EVENTS.toLocaleString()}-event store is built once into benchmark/cache/).`,
+    `Machine: ${m.nproc} cores (${m.cpu}), ${m.ramGB} GB RAM, Node ${m.node}; load average at start ${m.loadAvgAtStart.join(' / ')}`,
+    '(other work shared the machine, so absolute figures are noisy).',
+    '',
+    '| figure | result | target | met |',
+    '|---|---|---|---|',
+  ];
+  const row = (fig: string, res: string, target: string, met?: boolean) => lines.push(`| ${fig} | ${res} | ${target} | ${met === undefined ? '' : met ? 'yes' : 'NO'} |`);
+  const puts = results.puts as Record<string, { eventsPerSec: number; avgBatch: number }> | undefined;
+  if (puts)
+    for (const [k, v] of Object.entries(puts))
+      row(`durable puts/s, ${k} (fresh store, ${PUT_EVENTS.toLocaleString()} events, avg commit ${v.avgBatch})`, `${v.eventsPerSec.toLocaleString()}`, '≥ 30,000', v.eventsPerSec >= 30_000);
+  const gets = results.gets as Record<string, { getsPerSec: number; hitRatio: number }> | undefined;
+  if (gets) for (const [k, v] of Object.entries(gets)) row(`get-by-id/s, ${k} (hit ratio ${v.hitRatio})`, v.getsPerSec.toLocaleString(), '≥ 100,000', v.getsPerSec >= 100_000);
+  const feed = results.authorFeed as { all: Latency; popular: Latency; longTail: Latency; index: string } | undefined;
+  if (feed) {
+    const f = (l: Latency) => `avg ${l.avg} / P50 ${l.p50} / P95 ${l.p95} / P99 ${l.p99} ms`;
+    row(`{authors:[a],kinds:[1],limit:100}, 1000 queries (index ${feed.index})`, f(feed.all), 'P95 ≤ 2 ms', feed.all.p95 <= 2);
+    row('… popular authors (ranks 0–99)', f(feed.popular), '');
+    row('… long-tail authors (ranks 100+)', f(feed.longTail), '');
+  }
+  const deep = results.deepPagination as { kind1Events: number; pages: Array<{ eventsNewer: number; p50: number; p95: number }> } | undefined;
+  if (deep && deep.pages.length) {
+    const first = deep.pages[0];
+    for (const p of deep.pages) {
+      const same = p.p50 <= first.p50 * 1.5 + 0.1;
+      row(`deep page of the top author (${deep.kind1Events.toLocaleString()} kind-1 events), ${p.eventsNewer.toLocaleString()} newer`, `P50 ${p.p50} / P95 ${p.p95} ms`, 'same as depth 0', p === first ? undefined : same);
+    }
+  }
+  const other = results.otherShapes as Record<string, Latency & { index: string; avgResults: number }> | undefined;
+  if (other) for (const [k, v] of Object.entries(other)) row(`${k} (index ${v.index}, ~${v.avgResults} results)`, `avg ${v.avg} / P50 ${v.p50} / P95 ${v.p95} / P99 ${v.p99} ms`, 'information');
+  const mem = results.memory as { rssMB: number; maxRssMB: number };
+  row('RSS at end / peak', `${mem.rssMB} MB / ${mem.maxRssMB} MB`, 'information');
+  const build = results.build as { eventsPerSec: number; seconds: number } | undefined;
+  if (build) row('building the big store (putMany 1000 × 4 in flight, incl. generation)', `${build.eventsPerSec.toLocaleString()} events/s, ${build.seconds} s`, 'information');
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  results.machine = machine();
+  log(`machine ${JSON.stringify(results.machine)}`);
+  if (ONLY.has('puts')) {
+    log(`1. durable puts (${PUT_EVENTS} events per rep, fresh store)`);
+    await putsFigure();
+  }
+  if (ONLY.has('gets') || ONLY.has('queries') || ONLY.has('build')) {
+    const facts = await buildBigStore();
+    if (ONLY.has('gets')) {
+      log('2. get by id');
+      await getsFigure(facts);
+    }
+    if (ONLY.has('queries')) {
+      log('3–5. queries');
+      await queriesFigure(facts);
+    }
+  }
+  results.memory = { rssMB: rss(), maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) };
+  if (OUT) writeFileSync(OUT, JSON.stringify(results, null, 2));
+  console.log('\n' + markdown());
+}
+
+await main();
