@@ -105,10 +105,16 @@ export class EventGenerator {
     this.noteCounts = new Array<number>(plan.authors).fill(0);
   }
 
-  /** created_at of the i-th event: evenly spread over the span, fresh events continue past epoch. */
+  /**
+   * created_at of the i-th event: the preload set evenly over the span ending at epoch; fresh
+   * events continue after epoch at the same pace but within two days, so they are never in
+   * the future (dataset.ts keeps epoch at least two days in the past).
+   */
   private timeOf(i: number): number {
-    const start = this.plan.epoch - this.plan.span;
-    return start + Math.floor((i * this.plan.span) / Math.max(1, this.plan.size)) + this.rng.int(3);
+    const { epoch, span, size, fresh } = this.plan;
+    if (i < size) return epoch - span + Math.floor((i * span) / Math.max(1, size)) + this.rng.int(3);
+    const step = Math.min(span / Math.max(1, size), (2 * 86_400) / Math.max(1, fresh));
+    return epoch + Math.floor((i - size) * step) + this.rng.int(3);
   }
 
   *events(): Generator<UnsignedWithId> {

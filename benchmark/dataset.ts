@@ -47,10 +47,11 @@ export function tierSize(tier: string): number {
 export function planFor(tier: string, seed: string, now = Date.now() / 1000): GeneratorPlan {
   const size = tierSize(tier);
   const authors = size <= 10_000 ? Math.max(20, Math.min(500, Math.floor(size / 20))) : Math.floor(500 * Math.sqrt(size / 10_000));
-  // created_at is anchored to the start of the current 30-day period: recent enough for any
-  // relay's created_at window, and stable so the on-disk cache stays valid for a month.
-  const epoch = Math.floor(now / (30 * DAY)) * 30 * DAY;
-  const fresh = Math.max(100, Math.min(20_000, Math.floor(size / 4)));
+  // created_at is anchored to the start of a 30-day period at least two days ago: recent
+  // enough for any relay's created_at window, never in the future (fresh events run up to two
+  // days past it), and stable so the on-disk cache stays valid for a month.
+  const epoch = Math.floor((now - 2 * DAY) / (30 * DAY)) * 30 * DAY;
+  const fresh = Math.max(100, Math.min(20_000, Math.floor(size / 2)));
   return { seed, size, fresh, authors, epoch, span: 60 * DAY };
 }
 
