@@ -39,6 +39,7 @@ export class RelayMetrics implements RelayObserver {
   private readonly reqEose: Histogram;
   private readonly write: Histogram;
   private readonly verify: Histogram;
+  private readonly writerBatch: Histogram;
   private readonly connections: Gauge;
   private readonly subscriptions: Gauge;
   private readonly slowReaders: Counter;
@@ -89,6 +90,12 @@ export class RelayMetrics implements RelayObserver {
       buckets: latencyBuckets,
       registers,
     });
+    this.writerBatch = new Histogram({
+      name: 'lode_writer_batch_size',
+      help: 'Events per group commit (one LMDB transaction each).',
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048],
+      registers,
+    });
     this.connections = new Gauge({ name: 'lode_connections', help: 'Open WebSocket connections.', registers });
     this.subscriptions = new Gauge({ name: 'lode_subscriptions', help: 'Live subscriptions across all connections.', registers });
     this.slowReaders = new Counter({
@@ -100,8 +107,6 @@ export class RelayMetrics implements RelayObserver {
     if (options.storeStats) this.registerStoreMetrics(options.storeStats);
     if (options.writerStats) {
       const w = options.writerStats;
-      // Average batch size = rate(events) / rate(batches).
-      // TODO(store): a lode_writer_batch_size histogram once StoreStats reports batch sizes exactly.
       mirroredCounter(this.registry, 'lode_writer_batches_total', 'Group commits (one LMDB transaction each).', () => w().batches);
       mirroredCounter(this.registry, 'lode_writer_batched_events_total', 'Events written through group commits.', () => w().itemsWritten);
     }
@@ -178,6 +183,10 @@ export class RelayMetrics implements RelayObserver {
   }
   reqToEose(seconds: number): void {
     this.reqEose.observe(seconds);
+  }
+  /** One committed writer batch (wired to the store writer's batch listeners). */
+  writerBatchCommitted(size: number): void {
+    this.writerBatch.observe(size);
   }
   writeLatency(seconds: number): void {
     this.write.observe(seconds);

@@ -70,11 +70,13 @@ export class Relay {
       isClosing: () => this.closing,
     };
     // Frames above maxMessageBytes are answered (NOTICE / OK false) by the handlers; ws itself
-    // only cuts off frames far beyond that, which no honest client sends.
+    // only cuts off frames far beyond that, which no honest client sends. UTF-8 is checked by
+    // the dispatcher, which answers a bad text frame with NOTICE instead of ws's 1007 close.
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: Math.max(4 * l.maxMessageBytes, 1024 * 1024),
       perMessageDeflate: false,
+      skipUTF8Validation: true,
     });
     // Dead peers (no pong within one interval) are dropped so their subscriptions go away.
     this.heartbeat = setInterval(() => {
@@ -142,8 +144,9 @@ export class Relay {
   private clientIp(req: IncomingMessage): string {
     if (this.clientIpHeader) {
       const raw = req.headers[this.clientIpHeader];
-      const first = (Array.isArray(raw) ? raw[0] : raw)?.split(',')[0]?.trim();
-      if (first) return first;
+      // The last hop is the one our trusted proxy appended; earlier entries are whatever the client sent.
+      const last = (Array.isArray(raw) ? raw[raw.length - 1] : raw)?.split(',').at(-1)?.trim();
+      if (last) return last;
     }
     return req.socket.remoteAddress ?? 'unknown';
   }

@@ -82,6 +82,7 @@ export async function startServer(config: LodeConfig, options: StartServerOption
   // The data-dir lock refuses a second relay (or a writing tool) on the same store, naming this one.
   const store = await EventStore.open({ ...config.store, dataDir: config.dataDir, lockPurpose: 'lode serve' });
   const metrics = new RelayMetrics({ storeStats: () => store.stats(), writerStats: () => store.writer });
+  store.writer.batchListeners.push((size) => metrics.writerBatchCommitted(size));
 
   // Requests can only arrive after listen() resolves; relay and router are set in that same turn.
   let relay: Relay | undefined;

@@ -87,6 +87,7 @@ describe('/metrics', () => {
       'lode_gc_bytes_reclaimed_total',
       'lode_writer_batches_total',
       'lode_writer_batched_events_total',
+      'lode_writer_batch_size',
       'process_cpu_seconds_total',
     ]) {
       expect(text, name).toContain(`# TYPE ${name} `);
@@ -121,6 +122,8 @@ describe('/metrics', () => {
       expect(delta('lode_store_inline_events')).toBe(1);
       expect(delta('lode_writer_batched_events_total')).toBe(1);
       expect(delta('lode_writer_batches_total')).toBe(1);
+      expect(delta('lode_writer_batch_size_count')).toBe(1);
+      expect(delta('lode_writer_batch_size_sum')).toBe(1);
       expect(sample(after, 'lode_connections')).toBe(1);
       expect(sample(after, 'lode_subscriptions')).toBe(1);
       const lookups = delta('lode_event_cache_hits_total') + delta('lode_event_cache_misses_total');

@@ -16,6 +16,8 @@ export class WriterQueue<T, R> {
   readonly batchSizes: number[] = [];
   batches = 0;
   itemsWritten = 0;
+  /** Called after every committed batch with its size and commit time (metrics hook here). */
+  readonly batchListeners: Array<(size: number, seconds: number) => void> = [];
 
   constructor(
     private readonly commit: (items: T[]) => Promise<R[]>,
@@ -68,6 +70,7 @@ export class WriterQueue<T, R> {
         }
         if (this.pending.length === 0) break;
         const batch = this.pending.splice(0, this.maxBatch);
+        const started = performance.now();
         try {
           const results = await this.commit(batch.map((w) => w.item));
           batch.forEach((w, i) => w.resolve(results[i]));
@@ -75,6 +78,8 @@ export class WriterQueue<T, R> {
           this.itemsWritten += batch.length;
           this.batchSizes.push(batch.length);
           if (this.batchSizes.length > 256) this.batchSizes.shift();
+          const seconds = (performance.now() - started) / 1000;
+          for (const l of this.batchListeners) l(batch.length, seconds);
         } catch (e) {
           for (const w of batch) w.reject(e);
         }
