@@ -80,3 +80,18 @@ it('survives a burst of mixed garbage on one socket', async () => {
   const answered = c.pending().filter((f) => f[0] === 'NOTICE' || f[0] === 'CLOSED' || f[0] === 'OK');
   expect(answered.length).toBe(garbage.length);
 });
+
+it('survives random JSON frames with real verbs (fuzz), answering each and still working', async () => {
+  const fc = await import('fast-check');
+  const c = await h.connect();
+  const verb = fc.constantFrom('EVENT', 'REQ', 'CLOSE', 'COUNT', 'AUTH');
+  const frame = fc.tuple(verb, fc.array(fc.jsonValue({ maxDepth: 3 }), { maxLength: 4 })).map(([v, rest]) => [v, ...rest]);
+  const frames = fc.sample(frame, { numRuns: 300, seed: 20240501 });
+  for (const f of frames) c.sendRaw(JSON.stringify(f));
+  await stillWorks(c);
+  // Exactly one answer for every frame that deserves one: EVENT, AUTH, REQ and COUNT always get one
+  // (OK, NOTICE, CLOSED, EOSE or COUNT); CLOSE only when malformed.
+  const answers = c.pending().filter((f) => ['OK', 'NOTICE', 'CLOSED', 'EOSE', 'COUNT'].includes(f[0] as string));
+  const needAnswer = frames.filter((f) => f[0] !== 'CLOSE' || f.length !== 2 || typeof f[1] !== 'string').length;
+  expect(answers.length).toBe(needAnswer);
+});
