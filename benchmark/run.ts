@@ -151,7 +151,7 @@ async function studyReport(args: BenchArgs, command: string, log: (l: string) =>
   };
 }
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], io: { log: (line: string) => void } = { log: (line) => console.log(line) }): Promise<number> {
   let args: BenchArgs;
   try {
     args = parseBenchArgs(argv);
@@ -161,7 +161,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const root = repoRoot();
   const command = `npm run bench -- ${argv.join(' ')}`.trim();
-  const log = (line: string) => console.log(line);
+  const log = io.log;
   mkdirSync(args.outDir, { recursive: true });
   let report: BenchReport;
   if (args.study) {
@@ -186,8 +186,8 @@ export async function main(argv: string[]): Promise<number> {
     });
   }
   await writeReport(report, args.outDir);
-  console.log('');
-  console.log(terminalSummary(report, args.outDir));
+  log('');
+  log(terminalSummary(report, args.outDir));
   return 0;
 }
 

@@ -130,7 +130,7 @@ export async function runSession(options: SessionOptions): Promise<BenchReport> 
     results: [],
     targets: [],
   };
-  const replay = await loadReplaySet(options.replayFiles);
+  const replay = await loadReplaySet(options.replayFiles, profile.replay.max);
   for (const tier of options.tiers) {
     const dataset = await prepareDataset({ tier, seed: options.seed, cacheDir: options.cacheDir, log });
     report.datasets.push(datasetSummary(dataset));

@@ -14,31 +14,24 @@ export interface ChartFile {
   png?: string;
 }
 
-/** Latency series worth a curve: workload and latency kind. */
-const CURVES: [string, string][] = [
-  ['ingest', 'ok'],
-  ['query-mix-c1', 'eose'],
-  ['query-mix-c16', 'eose'],
-  ['typical-c1', 'eose'],
-  ['typical-c16', 'eose'],
-  ['query-mix-c16', 'firstEvent'],
-  ['cold-warm', 'cold'],
-  ['cold-warm', 'warm'],
-  ['pagination', 'page'],
-  ['fanout', 'fanout'],
-  ['mixed', 'eose'],
-  ['mixed', 'ok'],
-  ['burst', 'ok'],
-];
+/** Latency series worth a curve, by workload family (query workloads carry a -c<N> suffix). */
+const CURVES: Record<string, string[]> = {
+  ingest: ['ok'],
+  'query-mix': ['eose', 'firstEvent'],
+  typical: ['eose'],
+  'cold-warm': ['cold', 'warm'],
+  pagination: ['page'],
+  fanout: ['fanout'],
+  mixed: ['eose', 'ok'],
+  burst: ['ok'],
+};
 
-/** The one rate that stands for each workload in tables and bars. */
-export const MAIN_RATE: Record<string, string> = {
+/** The one rate that stands for each workload family in tables and bars. */
+const MAIN_RATE: Record<string, string> = {
   ingest: 'eventsPerSecond',
   replay: 'eventsPerSecond',
-  'query-mix-c1': 'queriesPerSecond',
-  'query-mix-c16': 'queriesPerSecond',
-  'typical-c1': 'queriesPerSecond',
-  'typical-c16': 'queriesPerSecond',
+  'query-mix': 'queriesPerSecond',
+  typical: 'queriesPerSecond',
   'cold-warm': 'warmQueriesPerSecond',
   pagination: 'pagesPerSecond',
   fanout: 'deliveriesPerSecond',
@@ -46,16 +39,24 @@ export const MAIN_RATE: Record<string, string> = {
   burst: 'eventsPerSecond',
 };
 
+export function workloadFamily(workload: string): string {
+  return workload.replace(/-c\d+$/, '');
+}
+
+export function mainRate(workload: string): string | undefined {
+  return MAIN_RATE[workloadFamily(workload)];
+}
+
 const PERCENTILE_LABEL = (p: number) => (p === 0 ? 'min' : p === 100 ? 'max' : `p${p}`);
 
 function latencySpec(report: BenchReport, tier: string): TopLevelSpec | undefined {
   const values: Record<string, unknown>[] = [];
   for (const r of report.results) {
     if (r.tier !== tier) continue;
-    for (const [workload, kind] of CURVES) {
-      if (r.workload !== workload || !r.latency[kind]?.count) continue;
+    for (const kind of CURVES[workloadFamily(r.workload)] ?? []) {
+      if (!r.latency[kind]?.count) continue;
       for (const point of r.latency[kind].curve) {
-        values.push({ series: `${workload} · ${kind}`, relay: r.relay, percentile: PERCENTILE_LABEL(point.percentile), order: point.percentile, ms: Math.max(point.ms, 0.001) });
+        values.push({ series: `${r.workload} · ${kind}`, relay: r.relay, percentile: PERCENTILE_LABEL(point.percentile), order: point.percentile, ms: Math.max(point.ms, 0.001) });
       }
     }
   }
@@ -85,7 +86,7 @@ function throughputSpec(report: BenchReport, tier: string): TopLevelSpec | undef
   const values: Record<string, unknown>[] = [];
   for (const r of report.results) {
     if (r.tier !== tier) continue;
-    const key = MAIN_RATE[r.workload];
+    const key = mainRate(r.workload);
     const value = key ? r.throughput[key] : undefined;
     if (value === undefined) continue;
     values.push({ workload: `${r.workload} (${key})`, relay: r.relay, value });

@@ -1,7 +1,7 @@
 // Rows shared by the terminal summary and the Markdown report, so both say the same thing.
 import type { Figure } from '../metrics-scrape.js';
 import type { WorkloadResult } from '../workloads/types.js';
-import { MAIN_RATE } from './charts.js';
+import { mainRate } from './charts.js';
 import type { BenchReport } from './model.js';
 
 export function fmtFigure(v: Figure | string | undefined, kind: 'ratio' | 'bytes' | 'number' | 'seconds' = 'number'): string {
@@ -28,7 +28,7 @@ export const THROUGHPUT_HEADER = ['tier', 'workload', 'relay', 'rate', 'per seco
 
 export function throughputRows(report: BenchReport): string[][] {
   return report.results.map((r) => {
-    const key = MAIN_RATE[r.workload] ?? Object.keys(r.throughput)[0] ?? '';
+    const key = mainRate(r.workload) ?? Object.keys(r.throughput)[0] ?? '';
     const counts = Object.entries(r.counts)
       .filter(([, v]) => v !== 0)
       .map(([k, v]) => `${k} ${v}`)
