@@ -1,6 +1,7 @@
 // Frame → handler. Every way a frame can be wrong gets an answer (NOTICE, or OK false / CLOSED
 // when the event id or subscription id is known) and the socket keeps working; nothing a client
 // sends can throw past this point.
+import { isUtf8 } from 'node:buffer';
 import type { RawData } from 'ws';
 import type { Connection } from '../connection.js';
 import type { ClientVerb } from '../relay-observer.js';
@@ -31,6 +32,10 @@ export function handleFrame(conn: Connection, data: RawData, isBinary: boolean):
     if (isBinary) {
       ctx.observer.clientMessage('invalid');
       return conn.notice('invalid: binary frames are not supported; send JSON text');
+    }
+    if (!isUtf8(buf)) {
+      ctx.observer.clientMessage('invalid');
+      return conn.notice('invalid: message is not valid UTF-8');
     }
     let message: unknown;
     try {
