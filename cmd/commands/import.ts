@@ -1,0 +1,80 @@
+// `lode import FILE|-`: JSONL into the store through the relay's own write rules; every line accounted for.
+import { existsSync } from 'node:fs';
+import { importLines } from '../../pkg/store/jsonl-import.js';
+import type { ImportSummary } from '../../pkg/store/types.js';
+import type { Command } from '../command.js';
+import { parseCommandArgs, positiveInt, UsageError } from '../cli-args.js';
+import { ExitCode, exitCodeHelp } from '../exit-codes.js';
+import { openLines } from '../line-source.js';
+import { formatDuration, ProgressLine } from '../progress.js';
+import { guarded, loadCommandConfig, openStore } from '../store-access.js';
+
+const spec = {
+  verify: { type: 'boolean' },
+  batch: { type: 'string' },
+  'allow-rejects': { type: 'boolean' },
+  'show-rejects': { type: 'string' },
+  json: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+} as const;
+
+export const importCommand: Command = {
+  name: 'import',
+  summary: 'Read JSONL events (FILE or - for stdin) into the store; needs the relay stopped.',
+  usage: () =>
+    [
+      'Usage: lode import FILE|- [--no-verify] [--batch N] [--allow-rejects] [--show-rejects N] [--json] [--data-dir DIR]',
+      '',
+      'Each line is an event (or ["EVENT", …]); ids are always checked, signatures unless --no-verify.',
+      'Events go through the same rules as the relay: duplicates are skipped, replaceable/addressable',
+      'keep the newest, NIP-09 deletions and NIP-40 expirations apply. Writes use the store settings in',
+      'force (config file, LODE_* or flags such as --inline-threshold, --compression).',
+      'The summary counts read/stored/duplicate/invalid/refused and lists rejected line numbers',
+      '(first 20, --show-rejects N for more). Exit code 1 when any line was rejected, unless --allow-rejects.',
+      'Needs the data-dir lock: refused (exit 3) while a relay runs on the dir; use POST /admin/import then.',
+      '',
+      exitCodeHelp,
+    ].join('\n'),
+  run: (args, io) =>
+    guarded(io, async () => {
+      const { options, positionals, configArgv } = parseCommandArgs(args, spec, 1);
+      const path = positionals[0];
+      if (path === undefined) throw new UsageError('import needs a FILE (or - for stdin)');
+      const batchSize = positiveInt(options.batch, 'batch');
+      const show = positiveInt(options['show-rejects'], 'show-rejects') ?? 20;
+      const config = loadCommandConfig(configArgv, io);
+      if (path !== '-' && !existsSync(path)) throw new UsageError(`no such file: ${path}`);
+      const source = openLines(path);
+      const store = await openStore(config, 'write', 'import');
+      const started = Date.now();
+      const progress = new ProgressLine(io.stderr, 'import', { unit: 'bytes', quiet: Boolean(options.quiet || options.json) });
+      let summary: ImportSummary;
+      try {
+        summary = await importLines(store, source.lines, {
+          verify: options.verify !== false,
+          batchSize,
+          onProgress: () => progress.update(source.bytesRead(), source.totalBytes),
+        });
+      } finally {
+        progress.finish();
+        await store.close();
+      }
+      const secs = (Date.now() - started) / 1000;
+      const rejected = summary.invalid + summary.refused;
+      if (options.json) io.stdout.write(`${JSON.stringify({ ...summary, durationMs: Date.now() - started })}\n`);
+      else {
+        const n = (x: number) => x.toLocaleString('en-US');
+        io.stderr.write(
+          `imported from ${path === '-' ? 'stdin' : path} in ${formatDuration(secs)} (${n(Math.round(summary.read / Math.max(secs, 0.001)))} lines/s): ` +
+            `read ${n(summary.read)}, stored ${n(summary.stored)}, duplicate ${n(summary.duplicate)}, invalid ${n(summary.invalid)}, refused ${n(summary.refused)}\n`,
+        );
+        for (const r of summary.rejects.slice(0, show)) io.stderr.write(`  line ${r.line}: ${r.status}: ${r.reason}\n`);
+        if (summary.rejects.length > show) io.stderr.write(`  … ${n(summary.rejects.length - show)} more (--show-rejects N, or --json for all)\n`);
+      }
+      if (rejected > 0 && !options['allow-rejects']) {
+        io.stderr.write(`lode: ${rejected} line(s) were not imported (exit 1; pass --allow-rejects to accept that)\n`);
+        return ExitCode.problems;
+      }
+      return ExitCode.ok;
+    }),
+};

@@ -1,0 +1,25 @@
+// JSONL input for import and digest: a file or stdin ('-'), as lines, counting bytes for progress.
+import * as fs from 'node:fs';
+import { createInterface } from 'node:readline';
+
+export interface LineSource {
+  lines: AsyncIterable<string>;
+  /** Total bytes when known (a regular file). */
+  totalBytes?: number;
+  /** Bytes consumed so far. */
+  bytesRead(): number;
+}
+
+export function openLines(path: string, stdin: NodeJS.ReadableStream = process.stdin): LineSource {
+  const input = path === '-' ? stdin : fs.createReadStream(path);
+  const totalBytes = path === '-' ? undefined : fs.statSync(path).size;
+  let consumed = 0;
+  const rl = createInterface({ input, crlfDelay: Infinity });
+  async function* lines(): AsyncGenerator<string> {
+    for await (const line of rl) {
+      consumed += Buffer.byteLength(line) + 1;
+      yield line;
+    }
+  }
+  return { lines: lines(), totalBytes, bytesRead: () => consumed };
+}

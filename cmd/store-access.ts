@@ -1,0 +1,61 @@
+// How commands reach the store: the config (same layering as `lode serve`), the store opened
+// read-only (safe next to a running relay) or for writing (takes the data-dir lock, so it refuses
+// while a relay runs), and one mapping from errors to messages and exit codes.
+import { StoreError } from '../pkg/store/errors.js';
+import { EventStore } from '../pkg/store/event-store.js';
+import { ConfigError, loadConfig, type LodeConfig } from '../src/config.js';
+import type { CliIo } from './command.js';
+import { UsageError } from './cli-args.js';
+import { ExitCode } from './exit-codes.js';
+
+export function loadCommandConfig(configArgv: string[], io: CliIo): LodeConfig {
+  const { config } = loadConfig({ argv: configArgv, env: io.env, cwd: io.cwd });
+  return config;
+}
+
+/**
+ * 'read': no lock, LMDB read-only, safe while the relay runs. 'write': takes the data-dir lock
+ * (refused with LOCKED, naming the relay's PID, while it runs); background timers off.
+ */
+export function openStore(config: LodeConfig, mode: 'read' | 'write', purpose: string, extra: { lock?: boolean } = {}): Promise<EventStore> {
+  return EventStore.open({
+    ...config.store,
+    dataDir: config.dataDir,
+    gcInterval: 0,
+    expirationSweepInterval: 0,
+    readOnly: mode === 'read',
+    lock: extra.lock,
+    lockPurpose: `lode ${purpose}`,
+  });
+}
+
+/** Run a command body; known errors become one line on stderr and a meaningful exit code. */
+export async function guarded(io: CliIo, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (err) {
+    const { code, message } = describeFailure(err);
+    io.stderr.write(`lode: ${message}\n`);
+    return code;
+  }
+}
+
+export function describeFailure(err: unknown): { code: number; message: string } {
+  if (err instanceof UsageError) return { code: ExitCode.usage, message: `${err.message} (see \`lode help\`)` };
+  if (err instanceof ConfigError) return { code: ExitCode.usage, message: err.message };
+  if (err instanceof StoreError) {
+    switch (err.code) {
+      case 'LOCKED':
+        return { code: ExitCode.locked, message: err.message };
+      case 'NOT_EMPTY':
+      case 'BACKUP_INVALID':
+        return { code: ExitCode.refused, message: err.message };
+      case 'BAD_OPTIONS':
+        return { code: ExitCode.usage, message: err.message };
+      default:
+        return { code: ExitCode.failed, message: `${err.message} [${err.code}]` };
+    }
+  }
+  const e = err as NodeJS.ErrnoException;
+  return { code: ExitCode.failed, message: e?.code ? `${e.message} [${e.code}]` : String(e?.stack ?? e) };
+}
