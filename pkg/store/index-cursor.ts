@@ -11,6 +11,8 @@ export class IndexCursor {
   private batchSize: number;
   /** Current key, or undefined when the range is done. */
   key: Buffer | undefined;
+  /** The ordering suffix of the current key (created_at, id prefix, serial); kept, as the merge compares it often. */
+  suffix!: Buffer;
 
   constructor(
     private readonly db: Database<Buffer, Buffer>,
@@ -24,14 +26,10 @@ export class IndexCursor {
     this.advance();
   }
 
-  /** The ordering suffix of the current key (created_at, id prefix, serial). */
-  get suffix(): Buffer {
-    return this.key!.subarray(this.prefixLength);
-  }
-
   advance(): void {
     if (this.pos >= this.batch.length) this.fill();
     this.key = this.pos < this.batch.length ? this.batch[this.pos++] : undefined;
+    if (this.key) this.suffix = this.key.subarray(this.prefixLength);
   }
 
   private fill(): void {
