@@ -56,6 +56,11 @@ export function newTally(): ProbeTally {
   return { received: {}, problems: [], problemCount: 0 };
 }
 
+/** A relay with rate limits on may slow the checks down; they retry, they do not fail. */
+const RATE_LIMIT_RETRIES = 8;
+const rateLimited = (message: unknown) => typeof message === 'string' && message.startsWith('rate-limited:');
+const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(250 * 2 ** attempt, 5_000)));
+
 interface Waiter {
   match: (f: RelayFrame) => boolean;
   resolve: (f: RelayFrame) => void;
@@ -110,6 +115,7 @@ export class ProbeClient {
         this.waiters = this.waiters.filter((w) => w !== waiter);
         reject(new Error(`no matching frame within ${timeoutMs} ms`));
       }, timeoutMs);
+      timer.unref();
       this.waiters.push(waiter);
       void this.closed.then(({ code }) => {
         if (!this.waiters.includes(waiter)) return;
@@ -125,12 +131,15 @@ export class ProbeClient {
    * socket has been handled (EVENT pipelines may still be waiting for their OK).
    */
   async sync(timeoutMs = 30_000): Promise<void> {
-    const subId = `sync-${++this.syncs}`;
-    const done = this.next((f) => (f[0] === 'EOSE' || f[0] === 'CLOSED') && f[1] === subId, timeoutMs);
-    this.send(JSON.stringify(['REQ', subId, { ids: ['0'.repeat(64)] }]));
-    const f = await done;
-    if (f[0] === 'CLOSED') throw new Error(`sync REQ refused: ${String(f[2])}`);
-    this.send(JSON.stringify(['CLOSE', subId]));
+    for (let attempt = 1; ; attempt++) {
+      const subId = `sync-${++this.syncs}`;
+      const done = this.next((f) => (f[0] === 'EOSE' || f[0] === 'CLOSED') && f[1] === subId, timeoutMs);
+      this.send(JSON.stringify(['REQ', subId, { ids: ['0'.repeat(64)] }]));
+      const f = await done;
+      if (f[0] === 'EOSE') return this.send(JSON.stringify(['CLOSE', subId]));
+      if (!rateLimited(f[2]) || attempt >= RATE_LIMIT_RETRIES) throw new Error(`sync REQ refused: ${String(f[2])}`);
+      await pause(attempt);
+    }
   }
 
   /**
@@ -139,19 +148,29 @@ export class ProbeClient {
    */
   async checkServes(timeoutMs = 30_000): Promise<void> {
     const ev = finalizeEvent({ kind: 1, created_at: Math.floor(Date.now() / 1000), tags: [['t', 'fuzz-check']], content: `alive ${Math.random()}` }, generateSecretKey());
-    const ok = this.next((f) => f[0] === 'OK' && f[1] === ev.id, timeoutMs);
-    this.send(JSON.stringify(['EVENT', ev]));
-    const okFrame = await ok;
-    if (okFrame[2] !== true) throw new Error(`valid EVENT refused: ${String(okFrame[3])}`);
-    const subId = `check-${ev.id.slice(0, 8)}`;
-    const got = this.next((f) => f[0] === 'EVENT' && f[1] === subId, timeoutMs);
-    const eose = this.next((f) => (f[0] === 'EOSE' || f[0] === 'CLOSED') && f[1] === subId, timeoutMs);
-    this.send(JSON.stringify(['REQ', subId, { ids: [ev.id] }]));
-    const served = (await got)[2] as { id?: string; sig?: string };
-    if (served.id !== ev.id || served.sig !== ev.sig) throw new Error('REQ by id served a different event');
-    const end = await eose;
-    if (end[0] !== 'EOSE') throw new Error(`REQ by id refused: ${String(end[2])}`);
-    this.send(JSON.stringify(['CLOSE', subId]));
+    for (let attempt = 1; ; attempt++) {
+      const ok = this.next((f) => f[0] === 'OK' && f[1] === ev.id, timeoutMs);
+      this.send(JSON.stringify(['EVENT', ev]));
+      const okFrame = await ok;
+      if (okFrame[2] === true) break;
+      if (!rateLimited(okFrame[3]) || attempt >= RATE_LIMIT_RETRIES) throw new Error(`valid EVENT refused: ${String(okFrame[3])}`);
+      await pause(attempt);
+    }
+    for (let attempt = 1; ; attempt++) {
+      const subId = `check-${ev.id.slice(0, 8)}-${attempt}`;
+      const got = this.next((f) => f[0] === 'EVENT' && f[1] === subId, timeoutMs);
+      const eose = this.next((f) => (f[0] === 'EOSE' || f[0] === 'CLOSED') && f[1] === subId, timeoutMs);
+      got.catch(() => {}); // a refused REQ never sends it
+      this.send(JSON.stringify(['REQ', subId, { ids: [ev.id] }]));
+      const end = await eose;
+      if (end[0] === 'EOSE') {
+        const served = (await got)[2] as { id?: string; sig?: string };
+        if (served.id !== ev.id || served.sig !== ev.sig) throw new Error('REQ by id served a different event');
+        return this.send(JSON.stringify(['CLOSE', subId]));
+      }
+      if (!rateLimited(end[2]) || attempt >= RATE_LIMIT_RETRIES) throw new Error(`REQ by id refused: ${String(end[2])}`);
+      await pause(attempt);
+    }
   }
 
   close(): void {
