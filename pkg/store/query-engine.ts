@@ -28,6 +28,20 @@ async function yieldOrAbort(signal: AbortSignal | undefined): Promise<void> {
   if (signal?.aborted) throw new StoreError('ABORTED', 'query aborted');
 }
 
+/**
+ * The record at `serial`, copied out of LMDB's reused read buffer into pooled memory: about 1 µs
+ * cheaper per record than get(), whose copy allocates a fresh ArrayBuffer each time. A copy is
+ * needed because a hit stays parked while other cursors (and other queries) read.
+ */
+function readRecordCopy(db: StoreDatabases, serial: number): Buffer | undefined {
+  const fast = db.events.getBinaryFast(serialKey(serial));
+  if (!fast) return undefined;
+  const n = fast.length; // the reused buffer's length is patched to this record's size
+  const copy = Buffer.allocUnsafe(n);
+  copy.set(fast.subarray(0, n));
+  return copy;
+}
+
 class FilterStream {
   head: Hit | undefined;
   done = false;
@@ -77,7 +91,7 @@ class FilterStream {
   }
 
   private loadRecord(serial: number): RecordView | undefined {
-    const buf = this.db.events.get(serialKey(serial));
+    const buf = readRecordCopy(this.db, serial);
     if (!buf) return undefined; // removed since the index was read
     const record = new RecordView(buf);
     const exp = record.expiration;
