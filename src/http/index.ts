@@ -1,4 +1,5 @@
 // The HTTP side of the relay's port. Add a feature (e.g. /admin) as one more RouteModule here.
+import { adminRoutes } from './admin-routes.js';
 import { healthRoutes } from './health-routes.js';
 import { infoRoutes } from './info-routes.js';
 import { metricsRoutes } from './metrics-routes.js';
@@ -10,7 +11,7 @@ export { HttpRouter, sendJson, sendError, sendText, type Route, type RouteModule
 
 /** The standard route modules, in match order. */
 export function standardRouteModules(s: HttpServices): RouteModule[] {
-  return [infoRoutes(s), healthRoutes(s), metricsRoutes(s)];
+  return [infoRoutes(s), healthRoutes(s), metricsRoutes(s), adminRoutes(s)];
 }
 
 export function createHttpRouter(s: HttpServices, extra: RouteModule[] = []): HttpRouter {
