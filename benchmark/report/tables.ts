@@ -24,7 +24,7 @@ export function fmtBytes(n: number): string {
   return `${v.toFixed(u === 0 ? 0 : 1)} ${units[u]}`;
 }
 
-export const THROUGHPUT_HEADER = ['tier', 'workload', 'relay', 'rate', 'per second', 'seconds', 'counts', 'cache hit', 'relay CPU s'];
+export const THROUGHPUT_HEADER = ['tier', 'workload', 'relay', 'rate', 'per second', 'per relay CPU s', 'seconds', 'counts', 'cache hit', 'relay CPU s', 'load avg'];
 
 export function throughputRows(report: BenchReport): string[][] {
   return report.results.map((r) => {
@@ -40,10 +40,12 @@ export function throughputRows(report: BenchReport): string[][] {
       r.relay,
       key,
       key && r.throughput[key] !== undefined ? fmtFigure(r.throughput[key]) : 'n/a',
+      fmtFigure(r.figures.perRelayCpuSecond),
       r.seconds.toFixed(2),
       counts || '-',
       typeof hit === 'string' ? hit : fmtFigure(hit, 'ratio'),
       fmtFigure(r.figures.relayCpuSeconds),
+      fmtFigure(r.figures.loadAverage1m),
     ];
   });
 }

@@ -21,13 +21,16 @@ export async function runColdWarm(ctx: WorkloadContext, params: ColdWarmParams):
   result.params.restarted = restarted;
   if (!restarted) result.notes.push('relay not spawned by this run: the cold pass is a first pass, not a restart');
   result.notes.push('the OS page cache is not dropped; "cold" means the relay process caches are empty');
+  let coldCount = params.queries;
   for (const pass of ['cold', 'warm'] as const) {
     // Same sequence label for both passes: the warm pass repeats the cold pass's queries.
     const planner = new QueryPlanner(ctx.dataset.facts, `${ctx.seed}/cold-warm`, params.plan);
     const clients = await openClients(ctx.target.url, params.concurrency);
     const before = await scrapeMetrics(ctx.target.httpUrl);
     try {
-      const tally = await runQueries(clients, planner, params.queries, params.seconds);
+      // The warm pass replays exactly the queries the cold pass got through, no more.
+      const tally = await runQueries(clients, planner, pass === 'cold' ? params.queries : coldCount, params.seconds);
+      if (pass === 'cold') coldCount = tally.queries + tally.errors;
       result.latency[pass] = latencyFigure(tally.eose);
       result.throughput[`${pass}QueriesPerSecond`] = rate(tally.queries, tally.seconds);
       result.counts[`${pass}Queries`] = tally.queries;
