@@ -24,6 +24,10 @@ export interface ServerConfig {
   cacheHitRatioWarn: number;
   /** Seconds per hit-ratio check window. */
   cacheHitRatioWindow: number;
+  /** Encryption-at-rest key, 32 bytes as hex or base64 (secret). */
+  encryptionKey?: string;
+  /** File holding the encryption-at-rest key (hex or base64, or 32 raw bytes). */
+  encryptionKeyFile?: string;
 }
 
 /** What NIP-11 and the HTML page say about this relay. */
@@ -35,7 +39,13 @@ export interface RelayInfoConfig {
   icon?: string;
 }
 
-export type StoreConfig = Omit<StoreOptions, 'dataDir'>;
+/** Store settings that are plain config values (the encryption key is resolved from server keys). */
+type StoreSettings = Omit<StoreOptions, 'dataDir' | 'encryptionKey'>;
+
+export type StoreConfig = StoreSettings & {
+  /** Resolved by loadConfig from encryptionKey / encryptionKeyFile; never set from a file directly. */
+  encryptionKey?: Buffer;
+};
 
 export interface LodeConfig extends ServerConfig {
   info: RelayInfoConfig;
@@ -98,6 +108,20 @@ const serverSpecs: { [K in keyof ServerConfig]-?: ValueSpec & { defaultValue: Se
     defaultValue: 300,
     description: 'Seconds per event-cache hit-ratio check.',
   },
+  encryptionKey: {
+    type: 'string',
+    optional: true,
+    secret: true,
+    defaultValue: undefined,
+    description:
+      'Encrypt the store at rest with this 32-byte key (64 hex characters or base64). Prefer encryptionKeyFile; a store created with a key opens only with it. Never logged.',
+  },
+  encryptionKeyFile: {
+    type: 'string',
+    optional: true,
+    defaultValue: undefined,
+    description: 'File holding the encryption key (hex, base64 or 32 raw bytes; keep it mode 0600, outside the data dir).',
+  },
 };
 
 const infoSpecs: { [K in keyof RelayInfoConfig]-?: ValueSpec & { defaultValue: RelayInfoConfig[K] } } = {
@@ -118,7 +142,7 @@ const infoSpecs: { [K in keyof RelayInfoConfig]-?: ValueSpec & { defaultValue: R
   },
 };
 
-const storeSpecs: { [K in keyof StoreConfig]-?: ValueSpec } = {
+const storeSpecs: { [K in keyof StoreSettings]-?: ValueSpec } = {
   inlineThreshold: {
     type: 'bytes',
     min: 0,
@@ -213,5 +237,5 @@ export const configSchema: ReadonlyMap<string, KeySpec> = new Map<string, KeySpe
   ...Object.entries(serverSpecs).map(([k, s]): [string, KeySpec] => [k, { ...s, group: 'server' }]),
   ...Object.entries(infoSpecs).map(([k, s]): [string, KeySpec] => [k, { ...s, group: 'info' }]),
   ...withDefaults<RelayLimits>('limits', limitSpecs, defaultLimits),
-  ...withDefaults<StoreConfig>('store', storeSpecs, defaultStoreOptions),
+  ...withDefaults<StoreSettings>('store', storeSpecs, defaultStoreOptions),
 ]);

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { configSchema, type KeySpec, type LodeConfig } from './config-schema.js';
 import { describeAllowed, parseValue, toKebab, toUpperSnake } from './config-value.js';
+import { parseEncryptionKey, readEncryptionKeyFile } from './encryption-key.js';
 
 export type { LodeConfig, ServerConfig, RelayInfoConfig, StoreConfig } from './config-schema.js';
 export { configSchema } from './config-schema.js';
@@ -204,6 +205,8 @@ export function loadConfig(input: LoadConfigInput = {}): LoadedConfig {
   checkRelations(config, sources);
   config.dataDir = resolve(cwd, config.dataDir);
   config.backupDir = resolve(cwd, config.backupDir);
+  if (config.encryptionKeyFile !== undefined) config.encryptionKeyFile = resolve(cwd, config.encryptionKeyFile);
+  resolveEncryptionKey(config, sources, warnings);
   return { config, sources, file, warnings };
 }
 
@@ -225,6 +228,43 @@ function checkRelations(config: LodeConfig, sources: Record<string, ConfigSource
   }
 }
 
+/** encryptionKey / encryptionKeyFile → config.store.encryptionKey (32 bytes). */
+function resolveEncryptionKey(config: LodeConfig, sources: Record<string, ConfigSource>, warnings: string[]): void {
+  const { encryptionKey: text, encryptionKeyFile: path } = config;
+  if (text !== undefined && path !== undefined) {
+    throw new ConfigError(
+      'invalid-value',
+      `Both "encryptionKey" (from ${describeSource(sources.encryptionKey)}) and "encryptionKeyFile" (from ${describeSource(sources.encryptionKeyFile)}) are set; give the key one way only.`,
+      'encryptionKey',
+      sources.encryptionKey,
+    );
+  }
+  if (text !== undefined) {
+    const key = parseEncryptionKey(text);
+    if (!key) {
+      throw new ConfigError(
+        'invalid-value',
+        `Invalid config value for "encryptionKey" from ${describeSource(sources.encryptionKey)}: [redacted] is not allowed; expected 64 hex characters or base64 of 32 bytes (e.g. from \`openssl rand -hex 32\`).`,
+        'encryptionKey',
+        sources.encryptionKey,
+      );
+    }
+    config.store.encryptionKey = key;
+  } else if (path !== undefined) {
+    const file = readEncryptionKeyFile(path);
+    if (!file.key) {
+      throw new ConfigError(
+        'invalid-value',
+        `Invalid config value for "encryptionKeyFile" from ${describeSource(sources.encryptionKeyFile)}: ${path}: ${file.problem}.`,
+        'encryptionKeyFile',
+        sources.encryptionKeyFile,
+      );
+    }
+    if (file.warning) warnings.push(file.warning);
+    config.store.encryptionKey = file.key;
+  }
+}
+
 /** Build the grouped config from flat key → value. */
 function assemble(values: Map<string, unknown>): LodeConfig {
   const groups: Record<string, Record<string, unknown>> = { server: {}, info: {}, limits: {}, store: {} };
@@ -238,6 +278,8 @@ function assemble(values: Map<string, unknown>): LodeConfig {
 /** The config with every secret replaced, safe to log or show. */
 export function redactConfig(config: LodeConfig): LodeConfig {
   const copy = structuredClone(config) as unknown as Record<string, unknown>;
+  const store = copy.store as Record<string, unknown>;
+  if (store.encryptionKey !== undefined) store.encryptionKey = '[redacted]';
   for (const [key, spec] of configSchema) {
     if (!spec.secret) continue;
     const holder = spec.group === 'server' ? copy : (copy[spec.group] as Record<string, unknown>);

@@ -83,6 +83,10 @@ export async function startServer(config: LodeConfig, options: StartServerOption
   const store = await EventStore.open({ ...config.store, dataDir: config.dataDir, lockPurpose: 'lode serve' });
   const metrics = new RelayMetrics({ storeStats: () => store.stats(), writerStats: () => store.writer });
   store.writer.batchListeners.push((size) => metrics.writerBatchCommitted(size));
+  // A damaged stored event is skipped by reads (the REQ still gets the rest and EOSE); say which.
+  store.unreadableListeners.push(({ id, serial, error }) =>
+    logger.error({ id, serial, code: error.code, err: error.message }, 'stored event unreadable, skipped; run `lode verify` to list every damaged event'),
+  );
 
   // Requests can only arrive after listen() resolves; relay and router are set in that same turn.
   let relay: Relay | undefined;

@@ -23,6 +23,7 @@ import { ENTRY_HEADER_BYTES } from './vlog-entry.js';
 import { writeSettingsOf, type WriteSettings } from './options.js';
 import type { CountersData } from './store-counters.js';
 import { copyFilePrefix, fsyncPath, hashFile, isEmptyDir } from './backup-files.js';
+import { ENCRYPTION_FILE } from './store-encryption.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const BACKUP_FORMAT = 'lode-backup';
@@ -130,7 +131,7 @@ async function writeBackup(store: EventStore, dest: string, o: BackupOptions): P
 }
 
 async function scanSnapshot(tmp: string, store: EventStore, o: BackupOptions): Promise<SnapshotScan> {
-  const snap = openDatabases(tmp, { mapSize: store.options.mapSize, syncWrites: false, readOnly: true });
+  const snap = openDatabases(tmp, { mapSize: store.options.mapSize, syncWrites: false, readOnly: true, encryptionKey: store.keys?.lmdbKey });
   try {
     const scan: SnapshotScan = { events: 0, eventsByKind: {}, inlineEvents: 0, vlogEvents: 0, segmentEnds: new Map() };
     const total = snap.events.getCount();
@@ -198,6 +199,12 @@ async function finish(tmp: string, store: EventStore, scan: SnapshotScan, vlogFi
     o.onProgress?.({ phase: 'checksum', done: hashed, total: size });
   });
   const files: BackupFileEntry[] = [{ path: 'lmdb/data.mdb', ...lmdb }, ...vlogFiles];
+  // An encrypted store's key check travels with it (never the key itself).
+  const encryption = join(store.options.dataDir, ENCRYPTION_FILE);
+  if (fs.existsSync(encryption)) {
+    const c = await copyFilePrefix(encryption, join(tmp, ENCRYPTION_FILE));
+    files.push({ path: ENCRYPTION_FILE, bytes: c.bytes, sha256: c.sha256 });
+  }
   const vlogBytes = vlogFiles.reduce((a, f) => a + f.bytes, 0);
   const manifest: BackupManifest = {
     format: BACKUP_FORMAT,

@@ -17,6 +17,10 @@ export type StoreErrorCode =
   | 'READ_ONLY'
   /** The LMDB map is full; raise mapSize. */
   | 'MAP_FULL'
+  /** The disk (or quota) is full: ENOSPC/EDQUOT on a write. Writes resume once space is freed. */
+  | 'DISK_FULL'
+  /** The encryption key is wrong, missing, or given for a store created without encryption. */
+  | 'BAD_KEY'
   /** Stored data failed a consistency check (bad record, unknown codec flag, …). */
   | 'CORRUPT'
   /** A destination (data dir, backup dir) already holds data and was not to be overwritten. */

@@ -25,8 +25,22 @@ import { collectGarbage } from './vlog-gc.js';
 import { sweepExpired } from './expiration-sweep.js';
 import { buildStats } from './store-stats.js';
 import { DataDirLock } from './dir-lock.js';
+import type { StoreKeys } from './payload-cipher.js';
+import { prepareEncryption, readEncryptionRecord, writeEncryptionRecord } from './store-encryption.js';
+import { MapCeiling } from './map-ceiling.js';
 
 const COUNTERS_KEY = 'counters';
+const KEY_CHECK_KEY = 'encryptionKeyCheck';
+
+/** A stored event whose payload could not be read; reads skip it and tell the listeners. */
+export interface UnreadableEvent {
+  id: string;
+  serial: number;
+  error: StoreError;
+}
+
+/** Failures that mean "this one event's bytes are damaged or gone", not "the store is broken". */
+const SKIPPABLE = new Set(['VLOG_CORRUPT', 'VLOG_MISSING', 'VLOG_IO', 'CORRUPT']);
 
 /** How EventStore.open treats the data dir (not store settings, so kept out of StoreOptions). */
 export interface OpenModes {
@@ -59,11 +73,18 @@ export class EventStore implements EventStoreApi {
   /** True when opened with readOnly: every write is refused with READ_ONLY. */
   readOnly = false;
   private dirLock: DataDirLock | undefined;
+  /** @internal derived encryption keys; undefined for a plain store. */
+  readonly keys: StoreKeys | undefined;
+  /** Called for every stored event a read had to skip because its payload is unreadable. */
+  readonly unreadableListeners: Array<(e: UnreadableEvent) => void> = [];
+  private readonly ceiling: MapCeiling;
 
-  private constructor(options: StoreOptions, db: StoreDatabases, vlog: ValueLog) {
+  private constructor(options: StoreOptions, db: StoreDatabases, vlog: ValueLog, keys: StoreKeys | undefined) {
     this.options = options;
     this.db = db;
     this.vlog = vlog;
+    this.keys = keys;
+    this.ceiling = new MapCeiling(db.env, options.mapSize);
     this.cache = new EventCache(options.eventCacheSize);
     this.counters = (db.meta.get(COUNTERS_KEY) as CountersData | undefined) ?? emptyCounters();
     this.sizes = new SizeHistogram(this.counters.payloadSizes);
@@ -81,15 +102,23 @@ export class EventStore implements EventStoreApi {
     const dirLock = lock && !readOnly ? DataDirLock.acquire(options.dataDir, lockPurpose) : undefined;
     let db: StoreDatabases | undefined;
     let vlog: ValueLog;
+    let keys: StoreKeys | undefined;
     try {
-      db = openDatabases(options.dataDir, { mapSize: options.mapSize, syncWrites: options.syncWrites, readOnly });
+      keys = prepareEncryption(options.dataDir, options.encryptionKey, readOnly);
+      try {
+        db = openDatabases(options.dataDir, { mapSize: options.mapSize, syncWrites: options.syncWrites, readOnly, encryptionKey: keys?.lmdbKey });
+      } catch (e) {
+        if (!keys) throw e;
+        throw new StoreError('BAD_KEY', `cannot open the encrypted store in ${options.dataDir} with this key: ${(e as Error).message}`, { cause: e });
+      }
+      if (keys) await checkKeyInside(db, keys, options.dataDir, readOnly);
       vlog = await ValueLog.open(join(options.dataDir, 'vlog'), { segmentSize: options.valueLogFileSize, sync: options.syncWrites, readOnly });
     } catch (e) {
       await db?.env.close();
       dirLock?.release();
       throw e;
     }
-    const store = new EventStore(options, db, vlog);
+    const store = new EventStore(options, db, vlog, keys);
     store.readOnly = readOnly;
     store.dirLock = dirLock;
     if (!readOnly) store.startTimers();
@@ -157,14 +186,21 @@ export class EventStore implements EventStoreApi {
       payloadBytes: encoded.length,
     };
     this.sizes.add(encoded.length);
-    if (encoded.length > threshold) p.pointer = this.vlog.append(serial, encoded);
-    else p.inline = encoded;
+    if (encoded.length > threshold) {
+      const bytes = this.keys ? this.keys.cipher.seal(serial, encoded) : encoded;
+      p.payloadBytes = bytes.length;
+      p.pointer = this.vlog.append(serial, bytes);
+    } else p.inline = encoded;
     return p;
   }
 
   private async commit(batch: NostrEvent[]): Promise<PutResult[]> {
     const now = Math.floor(Date.now() / 1000);
     const threshold = this.effectiveInlineThreshold();
+    // After ENOSPC the value log refuses writes; each new batch retries, so writes resume by
+    // themselves once space is freed (recover() throws while it cannot).
+    if (this.vlog.writeFailure) await this.vlog.recover();
+    this.ceiling.check(batch, threshold);
     const seen = new Set<string>();
     const work: Array<PreparedEvent | PutResult> = batch.map((ev) => {
       // Cheap refusals first, so they never cost a value-log append.
@@ -223,23 +259,48 @@ export class EventStore implements EventStoreApi {
     const record = new RecordView(fast.subarray(0, fast.length));
     const exp = record.expiration;
     if (exp !== undefined && exp <= Math.floor(Date.now() / 1000)) return undefined;
-    return this.payload(serial, record);
+    return this.payload(serial, record); // loud: a caller asking for one event learns it is damaged
+  }
+
+  /** The encoded payload (codec flag + bytes) of a stored record: inline, or read (and opened) from the value log. */
+  payloadBytes(serial: number, record: RecordView): Buffer {
+    if (record.inline) return record.inlinePayload();
+    const bytes = this.vlog.read(record.pointer(), serial);
+    return this.keys ? this.keys.cipher.open(serial, bytes) : bytes;
   }
 
   /** Ready-to-send JSON of a stored record, through the event cache. */
   payload(serial: number, record: RecordView): string {
     const cached = this.cache.get(serial);
     if (cached !== undefined) return cached;
-    const bytes = record.inline ? record.inlinePayload() : this.vlog.read(record.pointer(), serial);
-    const json = decodePayload(bytes);
+    const json = decodePayload(this.payloadBytes(serial, record));
     this.cache.set(serial, json);
     return json;
+  }
+
+  /** payload(), or undefined (listeners told) when this one event's bytes are damaged or gone. */
+  private payloadOrSkip(serial: number, record: RecordView): string | undefined {
+    try {
+      return this.payload(serial, record);
+    } catch (err) {
+      if (!(err instanceof StoreError) || !SKIPPABLE.has(err.code)) throw err;
+      const info: UnreadableEvent = { id: record.id, serial, error: err };
+      for (const l of this.unreadableListeners) {
+        try {
+          l(info);
+        } catch {
+          // a listener's failure must not turn a skipped event into a failed read
+        }
+      }
+      return undefined;
+    }
   }
 
   async *query(filters: Filter[], options: QueryOptions = {}): AsyncGenerator<string> {
     const maxLimit = options.maxLimit ?? 5000;
     for await (const hit of this.engine.scan(this.engine.plans(filters, maxLimit), options)) {
-      yield this.payload(hit.serial, hit.record);
+      const json = this.payloadOrSkip(hit.serial, hit.record);
+      if (json !== undefined) yield json;
     }
   }
 
@@ -314,9 +375,27 @@ export class EventStore implements EventStoreApi {
   }
 }
 
+/** The key check kept inside LMDB must match; a store without encryption.json gets it back. */
+async function checkKeyInside(db: StoreDatabases, keys: StoreKeys, dataDir: string, readOnly: boolean): Promise<void> {
+  let inside: unknown;
+  try {
+    inside = db.meta.get(KEY_CHECK_KEY);
+  } catch (e) {
+    throw new StoreError('BAD_KEY', `cannot read the encrypted store in ${dataDir} with this key: ${(e as Error).message}`, { cause: e });
+  }
+  if (inside !== undefined && inside !== keys.keyCheck) throw new StoreError('BAD_KEY', `wrong encryption key for the store in ${dataDir}`);
+  if (readOnly) return;
+  if (inside === undefined) await db.meta.put(KEY_CHECK_KEY, keys.keyCheck);
+  if (!readEncryptionRecord(dataDir)) writeEncryptionRecord(dataDir, keys);
+}
+
 function wrapLmdbError(e: unknown): unknown {
   if (e instanceof StoreError) return e;
   const msg = e instanceof Error ? e.message : String(e);
+  const errno = (e as NodeJS.ErrnoException)?.code;
   if (/MDB_MAP_FULL/.test(msg)) return new StoreError('MAP_FULL', `the LMDB map is full: raise mapSize (${msg})`, { cause: e });
+  if (errno === 'ENOSPC' || errno === 'EDQUOT' || /ENOSPC|No space left/.test(msg)) {
+    return new StoreError('DISK_FULL', `the disk holding the LMDB file is full (${msg}); free space and writes resume`, { cause: e });
+  }
   return new StoreError('CORRUPT', `write transaction failed: ${msg}`, { cause: e });
 }

@@ -60,5 +60,8 @@ export function resolveStoreOptions(partial: Partial<StoreOptions> & { dataDir: 
     bad('expirationSweepInterval', o.expirationSweepInterval, 'seconds ≥ 0');
   if (typeof o.syncWrites !== 'boolean') bad('syncWrites', o.syncWrites, 'true or false');
   intInRange('mapSize', o.mapSize, 16 * MB, Number.MAX_SAFE_INTEGER);
+  if (o.encryptionKey !== undefined && (!Buffer.isBuffer(o.encryptionKey) || o.encryptionKey.length !== 32)) {
+    throw new StoreError('BAD_OPTIONS', 'store option encryptionKey is invalid: a Buffer of exactly 32 bytes');
+  }
   return o;
 }

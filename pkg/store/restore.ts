@@ -12,7 +12,7 @@ import type { StoreOptions } from './types.js';
 import { verifyStore, type VerifyReport } from './verify.js';
 
 /** The only paths a backup may hold: a manifest cannot name a file outside the data dir. */
-const BACKUP_PATH = /^(lmdb\/data\.mdb|vlog\/\d{6,}\.vlog)$/;
+const BACKUP_PATH = /^(lmdb\/data\.mdb|vlog\/\d{6,}\.vlog|encryption\.json)$/;
 const LOCK_ENTRIES = [LOCK_FILE, `${LOCK_FILE}.takeover`];
 
 export interface BackupCheck {

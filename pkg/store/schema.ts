@@ -22,10 +22,22 @@ export interface StoreDatabases {
 
 export const FORMAT_VERSION = 1;
 
-export function openDatabases(dataDir: string, opts: { mapSize: number; syncWrites: boolean; readOnly?: boolean }): StoreDatabases {
+export interface OpenDatabaseOptions {
+  mapSize: number;
+  syncWrites: boolean;
+  readOnly?: boolean;
+  /** lmdb-js page encryption key (32 UTF-8 bytes), from payload-cipher.ts deriveStoreKeys. */
+  encryptionKey?: string;
+}
+
+export function openDatabases(dataDir: string, opts: OpenDatabaseOptions): StoreDatabases {
   const path = join(dataDir, 'lmdb');
   if (!opts.readOnly) mkdirSync(path, { recursive: true, mode: 0o700 });
+  // Owner-only files (lmdb-js defaults to 0664): events may include gated DMs. permissionsMode is
+  // read by lmdb-js but missing from its typings.
+  const fileMode: object = { permissionsMode: 0o600 };
   const env = open({
+    ...fileMode,
     path,
     maxDbs: 12,
     mapSize: opts.mapSize,
@@ -35,6 +47,7 @@ export function openDatabases(dataDir: string, opts: { mapSize: number; syncWrit
     noSubdir: false,
     compression: false,
     encoding: 'msgpack',
+    ...(opts.encryptionKey ? { encryptionKey: opts.encryptionKey } : {}),
   });
   const bin = { keyEncoding: 'binary', encoding: 'binary' } as const;
   return {

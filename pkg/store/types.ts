@@ -25,6 +25,11 @@ export interface StoreOptions {
   syncWrites: boolean;
   /** LMDB map size in bytes (upper bound of the LMDB file). */
   mapSize: number;
+  /**
+   * 32-byte key for encryption at rest (LMDB pages and value-log payloads). A store created with
+   * a key can only be opened with the same key; a store created without one cannot take a key.
+   */
+  encryptionKey?: Buffer;
 }
 
 /** Outcome of one put. Everything except `stored` and `replaced` left the store unchanged. */

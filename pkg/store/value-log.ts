@@ -15,6 +15,11 @@
 // A failed write or fsync makes the log refuse all further writes (VLOG_IO): after a failed fsync
 // the kernel may have dropped the dirty pages, so no later fsync can vouch for them. Reopening the
 // store re-reads the files and cuts the unreferenced tail.
+//
+// The one exception is a full disk (ENOSPC, EDQUOT): the failure is DISK_FULL and recover() may
+// clear it in place. The failed batch was never committed (the store commits only after flush
+// resolves), so recover() cuts every segment back to its last fsynced length and writing resumes
+// from there; everything committed before the failure was already fsynced and is untouched.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { StoreError } from './errors.js';
@@ -46,6 +51,15 @@ export interface ValueLogOptions {
    * refused with READ_ONLY, and segments created after open are still readable.
    */
   readOnly?: boolean;
+}
+
+/**
+ * Test-only fault injection: called before each positional write and each fsync of a segment;
+ * throwing (e.g. an Error with code 'ENOSPC') makes that write or fsync fail as if the OS had.
+ */
+export interface ValueLogFaults {
+  beforeWrite?(segment: number, position: number, length: number): void;
+  beforeSync?(segment: number): void;
 }
 
 export interface VlogRecovery {
@@ -101,6 +115,8 @@ export class ValueLog {
   private readonly rewriting = new Set<number>();
   private failure: StoreError | undefined;
   private closed = false;
+  /** Test-only fault seam (see ValueLogFaults); undefined in normal operation. */
+  faults: ValueLogFaults | undefined;
 
   private constructor(
     readonly dir: string,
@@ -190,7 +206,12 @@ export class ValueLog {
   }
 
   private async writePending(): Promise<void> {
-    if (this.failure) throw this.failure;
+    if (this.failure) {
+      // Every buffered append is doomed: its own flush is queued behind this one and fails too,
+      // so no pointer to it is ever committed. Dropping them keeps recover() able to rebase.
+      this.dropPending();
+      throw this.failure;
+    }
     const batch = this.pending;
     if (batch.length === 0) return;
     this.pending = [];
@@ -207,10 +228,14 @@ export class ValueLog {
         const at = group[0].offset;
         let written = 0;
         while (written < data.length) {
+          this.faults?.beforeWrite?.(segment, at + written, data.length - written);
           const { bytesWritten } = await handle.write(data, written, data.length - written, at + written);
           written += bytesWritten;
         }
-        if (this.opts.sync) await handle.sync();
+        if (this.opts.sync) {
+          this.faults?.beforeSync?.(segment);
+          await handle.sync();
+        }
         this.fileBytes.set(segment, at + data.length);
         const index = this.pendingIndex.get(segment);
         for (const e of group) index?.delete(e.offset);
@@ -218,13 +243,81 @@ export class ValueLog {
         i = j;
       }
     } catch (err) {
-      this.failure = new StoreError(
-        'VLOG_IO',
-        `value-log write failed (${(err as Error).message}); the store must be reopened before it can write again`,
-        { cause: err },
-      );
+      this.dropPending();
+      const code = (err as NodeJS.ErrnoException).code;
+      this.failure =
+        code === 'ENOSPC' || code === 'EDQUOT'
+          ? new StoreError('DISK_FULL', `the disk holding the value log is full (${(err as Error).message}); free space and writes resume`, {
+              cause: err,
+            })
+          : new StoreError(
+              'VLOG_IO',
+              `value-log write failed (${(err as Error).message}); the store must be reopened (restart the relay) before it can write again`,
+              { cause: err },
+            );
       throw this.failure;
     }
+  }
+
+  private dropPending(): void {
+    this.pending = [];
+    this.pendingIndex.clear();
+  }
+
+  /** The failure that stops writes, if any (DISK_FULL can be cleared by recover()). */
+  get writeFailure(): StoreError | undefined {
+    return this.failure;
+  }
+
+  /**
+   * After a DISK_FULL failure: cut every segment back to its last fsynced length and allow writes
+   * again. Runs behind any flush in progress. Throws the failure when it cannot be cleared: a
+   * VLOG_IO failure (needs a reopen), appends made since (their flush is still queued and will
+   * fail), or the disk refusing the truncation.
+   */
+  recover(): Promise<void> {
+    const run = this.flushTail.then(() => this.recoverNow());
+    this.flushTail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async recoverNow(): Promise<void> {
+    const failure = this.failure;
+    if (!failure) return;
+    if (failure.code !== 'DISK_FULL') throw failure;
+    if (this.pending.length) {
+      this.dropPending();
+      throw failure;
+    }
+    if (this.writer) {
+      await this.writer.handle.close().catch(() => undefined);
+      this.writer = undefined;
+    }
+    try {
+      for (const [segment, bytes] of this.fileBytes) {
+        const file = this.segmentPath(segment);
+        let size: number;
+        try {
+          size = fs.statSync(file).size;
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+          throw err;
+        }
+        if (size <= bytes) continue;
+        const fd = fs.openSync(file, 'r+');
+        try {
+          fs.ftruncateSync(fd, bytes);
+          if (this.opts.sync) fs.fsyncSync(fd);
+        } finally {
+          fs.closeSync(fd);
+        }
+      }
+    } catch (err) {
+      throw new StoreError('DISK_FULL', `${failure.message}; cutting the unwritten tail failed too: ${(err as Error).message}`, { cause: err });
+    }
+    this.head = Math.max(...this.fileBytes.keys());
+    this.headBytes = this.fileBytes.get(this.head) ?? 0;
+    this.failure = undefined;
   }
 
   private async writerFor(segment: number): Promise<fs.promises.FileHandle> {
@@ -390,7 +483,10 @@ export class ValueLog {
     if (this.closed) return;
     this.closed = true;
     try {
-      await this.queueFlush();
+      // A flush that fails here loses nothing acknowledged: the store commits only after a flush resolves.
+      await this.queueFlush().catch((err: unknown) => {
+        if (!this.failure) throw err;
+      });
     } finally {
       await this.flushTail;
       if (this.writer) await this.writer.handle.close().catch(() => undefined);

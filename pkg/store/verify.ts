@@ -74,8 +74,7 @@ export type PayloadCheck = { ok: true; event: NostrEvent } | { ok: false; kind: 
 export function checkPayload(store: EventStore, serial: number, r: RecordView): PayloadCheck {
   let json: string;
   try {
-    const bytes = r.inline ? r.inlinePayload() : store.vlog.read(r.pointer(), serial);
-    json = decodePayload(bytes);
+    json = decodePayload(store.payloadBytes(serial, r));
   } catch (err) {
     return { ok: false, kind: 'payload-unreadable', detail: (err as Error).message };
   }

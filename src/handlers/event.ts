@@ -11,6 +11,7 @@ import {
   type NostrEvent,
 } from '../../pkg/nostr/index.js';
 import type { PutResult } from '../../pkg/store/types.js';
+import { StoreError } from '../../pkg/store/errors.js';
 import type { Connection } from '../connection.js';
 import { firstRefusal } from '../policies/index.js';
 
@@ -82,7 +83,7 @@ async function ingest(conn: Connection, ev: NostrEvent): Promise<void> {
     result = await ctx.store.put(ev);
   } catch (err) {
     ctx.logger.error({ err, id: ev.id }, 'store.put failed');
-    return conn.ok(ev.id, false, 'error: could not store this event; try again');
+    return conn.ok(ev.id, false, storeFailureReason(err));
   }
   ctx.observer.writeLatency((performance.now() - writeStarted) / 1000);
   const [accepted, reason] = okFor(result);
@@ -111,6 +112,22 @@ export function okFor(result: PutResult): [accepted: boolean, message: string] {
       return [true, ''];
     case 'invalid':
       return [false, `invalid: ${detail('event refused by the store')}`];
+  }
+}
+
+/** The OK reason for a write the store refused with an error: what happened, and who can fix it. */
+export function storeFailureReason(err: unknown): string {
+  switch (err instanceof StoreError ? err.code : undefined) {
+    case 'MAP_FULL':
+      return "error: the relay's storage is full (LMDB map at its mapSize limit); the operator must raise mapSize and restart";
+    case 'DISK_FULL':
+      return "error: the relay's disk is full; nothing was stored, try again later";
+    case 'VLOG_IO':
+      return 'error: the relay could not write to disk and needs a restart by its operator; nothing was stored';
+    case 'CLOSED':
+      return 'error: relay is shutting down; try again shortly';
+    default:
+      return 'error: could not store this event; try again';
   }
 }
 
