@@ -11,11 +11,13 @@ export interface LineSource {
 }
 
 export function openLines(path: string, stdin: NodeJS.ReadableStream = process.stdin): LineSource {
-  const input = path === '-' ? stdin : fs.createReadStream(path);
   const totalBytes = path === '-' ? undefined : fs.statSync(path).size;
   let consumed = 0;
-  const rl = createInterface({ input, crlfDelay: Infinity });
   async function* lines(): AsyncGenerator<string> {
+    // Opened on first read, not before: readline emits lines as soon as the input flows, and
+    // lines emitted before anyone iterates would be lost.
+    const input = path === '-' ? stdin : fs.createReadStream(path);
+    const rl = createInterface({ input, crlfDelay: Infinity });
     for await (const line of rl) {
       consumed += Buffer.byteLength(line) + 1;
       yield line;
