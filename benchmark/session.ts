@@ -122,7 +122,7 @@ export async function runSession(options: SessionOptions): Promise<BenchReport> 
     profile: profile.name,
     seed: options.seed,
     machine: machineInfo(),
-    versions: { node: process.version, lode: pkg.version, harness: pkg.version },
+    versions: { node: process.version, lode: pkg.version, ws: dependencyVersion(root, 'ws'), 'hdr-histogram-js': dependencyVersion(root, 'hdr-histogram-js') },
     settings: {
       profile,
       tiers: options.tiers,
@@ -194,6 +194,14 @@ export async function runSession(options: SessionOptions): Promise<BenchReport> 
   report.targets = checkTargets(report);
   report.finishedAt = new Date().toISOString();
   return report;
+}
+
+function dependencyVersion(root: string, name: string): string {
+  try {
+    return (JSON.parse(readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
 }
 
 function oneLine(r: WorkloadResult): string {
