@@ -104,7 +104,7 @@ async function writeBackup(store: EventStore, dest: string, o: BackupOptions): P
       fs.mkdirSync(join(tmp, 'lmdb'), { recursive: true, mode: 0o700 });
       fs.mkdirSync(join(tmp, 'vlog'), { mode: 0o700 });
       o.onProgress?.({ phase: 'lmdb', done: 0, total: 1 });
-      await store.db.env.backup(join(tmp, 'lmdb'), false);
+      await snapshotLmdb(store, join(tmp, 'lmdb'));
       o.onProgress?.({ phase: 'lmdb', done: 1, total: 1 });
       const scan = await scanSnapshot(tmp, store, o);
       const copied = await copySegments(store.vlog.dir, join(tmp, 'vlog'), scan.segmentEnds, o);
@@ -128,6 +128,27 @@ async function writeBackup(store: EventStore, dest: string, o: BackupOptions): P
     fs.rmSync(tmp, { recursive: true, force: true });
     throw err;
   }
+}
+
+/**
+ * The LMDB snapshot. lmdb-js's env.backup is broken for encrypted environments (3.5: it writes
+ * decrypted pages under the encrypted flag, or fails with EFAULT), so an encrypted store is copied
+ * byte for byte — pages stay encrypted — while the writer is held (no transaction can run, so the
+ * file is one committed state). That pauses writes for the copy, and needs the writing process.
+ */
+async function snapshotLmdb(store: EventStore, destDir: string): Promise<void> {
+  if (!store.keys) {
+    await store.db.env.backup(destDir, false);
+    return;
+  }
+  if (store.readOnly) {
+    throw new StoreError(
+      'BAD_OPTIONS',
+      'an encrypted store is backed up by the process that writes it: use the relay admin API while it runs, or stop the relay and back up with the data-dir lock',
+    );
+  }
+  const src = join(store.options.dataDir, 'lmdb', 'data.mdb');
+  await store.writer.exclusive(() => copyFilePrefix(src, join(destDir, 'data.mdb')));
 }
 
 async function scanSnapshot(tmp: string, store: EventStore, o: BackupOptions): Promise<SnapshotScan> {
