@@ -86,7 +86,8 @@ lode() {
   [[ -z "$CONFIG" ]] || extra=(--config "$CONFIG")
   (cd "$ROOT" && "${LODE_CMD[@]}" "$@" "${extra[@]}")
 }
-json() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{let v=JSON.parse(s);for(const k of process.argv[1].split("."))v=v==null?v:v[k];process.stdout.write(typeof v==="object"?JSON.stringify(v):String(v))})' "$1"; }
+# fields KEY... <<<JSON: the values at dotted KEYs, tab-separated (objects as JSON), one node start for all.
+fields() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);process.stdout.write(process.argv.slice(1).map(p=>{let v=j;for(const k of p.split("."))v=v==null?v:v[k];return typeof v==="object"?JSON.stringify(v):String(v)}).join("\t"))})' "$@"; }
 
 LOG=/dev/null
 log() { local line; line="$(date -u +%Y-%m-%dT%H:%M:%SZ) $*"; echo "$line" >&2; echo "$line" >>"$LOG"; }
@@ -173,16 +174,17 @@ preflight() {
   local store_dir="$1" stats held bytes need avail fs
   stats="$(lode stats --json --data-dir "$store_dir" "${SETTINGS[@]}")" || {
     local rc=$?; [[ $rc -eq 2 ]] && die 2 "lode refused the settings or data dir (see above)"; die 4 "cannot read the store in $store_dir (exit $rc)"; }
-  held="$(json heldBy <<<"$stats")"
-  [[ "$held" == "null" ]] || die 3 "the data dir is in use by PID $(json heldBy.pid <<<"$held") ($(json heldBy.purpose <<<"$held")); stop the relay first"
+  local held_pid held_purpose
+  IFS=$'\t' read -r held_pid held_purpose PRE_EVENTS PRE_INLINE PRE_VLOG PRE_RECORDED \
+    <<<"$(fields heldBy.pid heldBy.purpose events inline.events valueLog.events settings.recorded <<<"$stats")"
+  [[ ! "$held_pid" =~ ^[0-9]+$ ]] || die 3 "the data dir is in use by PID $held_pid ($held_purpose); stop the relay first"
   bytes="$(du -sb "$store_dir" | cut -f1)"
   need=$(( bytes * 5 / 2 ))
   for fs in "$(dirname "$DATA_DIR")" "$(dirname "$BACKUP_DIR")"; do
     avail="$(df -PB1 "$fs" | awk 'NR==2 {print $4}')"
     [[ "$avail" -ge "$need" ]] || die 4 "only $avail bytes free on the filesystem of $fs; the migration needs 2.5 x the store ($bytes bytes) = $need"
   done
-  PRE_EVENTS="$(json events <<<"$stats")"; PRE_BYTES="$bytes"
-  PRE_RECORDED="$(json settings.recorded <<<"$stats")"; PRE_INLINE="$(json inline.events <<<"$stats")"; PRE_VLOG="$(json valueLog.events <<<"$stats")"
+  PRE_BYTES="$bytes"
 }
 
 if [[ $DRY_RUN -eq 1 && ! -d "$BACKUP_DIR" ]]; then
@@ -229,11 +231,11 @@ if [[ "${ST[PHASE]}" == "started" ]]; then
   t=$SECONDS
   lode export --data-dir "$DATA_DIR" -o "$EXPORT" --quiet 2>>"$LOG"
   at="$(date +%s)"
-  before="$(lode digest --json --data-dir "$DATA_DIR" --at "$at")"
-  exported="$(lode digest --json --file "$EXPORT" --at "$at")"
-  ST[BEFORE_COUNT]="$(json count <<<"$before")"; ST[BEFORE_SHA]="$(json sha256 <<<"$before")"
-  log "export: $(json count <<<"$exported") events, $(stat -c %s "$EXPORT") bytes to $EXPORT in $((SECONDS - t)) s; old store digest ${ST[BEFORE_COUNT]} ${ST[BEFORE_SHA]}"
-  [[ "$(json sha256 <<<"$exported")" == "${ST[BEFORE_SHA]}" ]] || { log "export: the export's id digest differs from the store's"; false; }
+  read -r before_count before_sha <<<"$(lode digest --data-dir "$DATA_DIR" --at "$at")"
+  read -r export_count export_sha <<<"$(lode digest --file "$EXPORT" --at "$at")"
+  ST[BEFORE_COUNT]="$before_count"; ST[BEFORE_SHA]="$before_sha"
+  log "export: $export_count events, $(stat -c %s "$EXPORT") bytes to $EXPORT in $((SECONDS - t)) s; old store digest $before_count $before_sha"
+  [[ "$export_sha" == "$before_sha" ]] || { log "export: the export's id digest ($export_count $export_sha) differs from the store's"; false; }
   fail_seam export
   phase exported
 fi
@@ -266,7 +268,8 @@ if [[ "${ST[PHASE]}" == "moved" || "${ST[PHASE]}" == "importing" ]]; then
   t=$SECONDS
   verify_flag=(--no-verify); [[ "${VERIFY_SIGS}" == 1 ]] && verify_flag=()
   summary="$(lode import "$EXPORT" --data-dir "$DATA_DIR" "${SETTINGS[@]}" "${verify_flag[@]}" --json --allow-rejects)"
-  log "import: read $(json read <<<"$summary"), stored $(json stored <<<"$summary"), duplicate $(json duplicate <<<"$summary"), invalid $(json invalid <<<"$summary"), refused $(json refused <<<"$summary") in $((SECONDS - t)) s"
+  IFS=$'\t' read -r n_read n_stored n_dup n_invalid n_refused <<<"$(fields read stored duplicate invalid refused <<<"$summary")"
+  log "import: read $n_read, stored $n_stored, duplicate $n_dup, invalid $n_invalid, refused $n_refused in $((SECONDS - t)) s"
   fail_seam import
   phase imported
 fi
@@ -275,17 +278,18 @@ fi
 if [[ "${ST[PHASE]}" == "imported" ]]; then
   t=$SECONDS
   at="$(date +%s)"
-  after="$(lode digest --json --data-dir "$DATA_DIR" --at "$at")"
-  expected="$(lode digest --json --file "$EXPORT" --at "$at")"
-  log "verify: new store digest $(json count <<<"$after") $(json sha256 <<<"$after"); export $(json count <<<"$expected") $(json sha256 <<<"$expected"); old store ${ST[BEFORE_COUNT]} ${ST[BEFORE_SHA]}"
-  if [[ "$(json count <<<"$after")" != "${ST[BEFORE_COUNT]}" ]]; then
-    log "verify: note: $(( ${ST[BEFORE_COUNT]} - $(json count <<<"$after") )) event(s) reached their NIP-40 expiration during the migration"
+  read -r after_count after_sha <<<"$(lode digest --data-dir "$DATA_DIR" --at "$at")"
+  read -r expected_count expected_sha <<<"$(lode digest --file "$EXPORT" --at "$at")"
+  log "verify: new store digest $after_count $after_sha; export $expected_count $expected_sha; old store ${ST[BEFORE_COUNT]} ${ST[BEFORE_SHA]}"
+  if [[ "$after_count" != "${ST[BEFORE_COUNT]}" ]]; then
+    log "verify: note: $(( ${ST[BEFORE_COUNT]} - after_count )) event(s) reached their NIP-40 expiration during the migration"
   fi
-  [[ "$(json sha256 <<<"$after")" == "$(json sha256 <<<"$expected")" ]] || { log "verify: the new store does not hold exactly the exported events"; false; }
+  [[ "$after_sha" == "$expected_sha" ]] || { log "verify: the new store does not hold exactly the exported events"; false; }
   lode verify --data-dir "$DATA_DIR" "${SETTINGS[@]}" --quiet 2>>"$LOG"
   stats="$(lode stats --json --data-dir "$DATA_DIR" "${SETTINGS[@]}")"
-  [[ "$(json settings.mixed <<<"$stats")" == "false" ]] || { log "verify: the new store still holds data written under other settings"; false; }
-  log "verify: lode verify clean; $(json events <<<"$stats") events ($(json inline.events <<<"$stats") inline, $(json valueLog.events <<<"$stats") value log), $(du -sb "$DATA_DIR" | cut -f1) bytes on disk (was ${PRE_BYTES:-?}); written under $(json settings.recorded <<<"$stats") in $((SECONDS - t)) s"
+  IFS=$'\t' read -r mixed n_events n_inline n_vlog recorded <<<"$(fields settings.mixed events inline.events valueLog.events settings.recorded <<<"$stats")"
+  [[ "$mixed" == "false" ]] || { log "verify: the new store still holds data written under other settings"; false; }
+  log "verify: lode verify clean; $n_events events ($n_inline inline, $n_vlog value log), $(du -sb "$DATA_DIR" | cut -f1) bytes on disk (was ${PRE_BYTES:-?}); written under $recorded in $((SECONDS - t)) s"
   fail_seam verify
   phase verified
 fi
