@@ -79,7 +79,11 @@ async function measured(step: Step, ctx: WorkloadContext): Promise<WorkloadResul
   const spawned = ctx.target.spawned;
   const cpuBefore = spawned?.resources().cpuSeconds;
   const before = await scrapeMetrics(ctx.target.httpUrl);
+  const clientCpu = process.cpuUsage();
   const result = await step.run(ctx);
+  const clientUsed = process.cpuUsage(clientCpu);
+  // The load generator's own CPU: when it nears the wall time, the client, not the relay, is the limit.
+  result.figures.clientCpuSeconds = Math.round((clientUsed.user + clientUsed.system) / 10_000) / 100;
   const after = await scrapeMetrics(ctx.target.httpUrl);
   // cold-warm restarts the relay and sets its own per-pass ratios; the counters reset there.
   if (!('coldHitRatio' in result.figures)) result.figures.cacheHitRatio = windowHitRatio(before, after);

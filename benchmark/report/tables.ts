@@ -24,7 +24,7 @@ export function fmtBytes(n: number): string {
   return `${v.toFixed(u === 0 ? 0 : 1)} ${units[u]}`;
 }
 
-export const THROUGHPUT_HEADER = ['tier', 'workload', 'relay', 'rate', 'per second', 'per relay CPU s', 'seconds', 'counts', 'cache hit', 'relay CPU s', 'load avg'];
+export const THROUGHPUT_HEADER = ['tier', 'workload', 'relay', 'rate', 'per second', 'per relay CPU s', 'seconds', 'counts', 'cache hit', 'relay CPU s', 'client CPU s', 'load avg'];
 
 export function throughputRows(report: BenchReport): string[][] {
   return report.results.map((r) => {
@@ -45,6 +45,7 @@ export function throughputRows(report: BenchReport): string[][] {
       counts || '-',
       typeof hit === 'string' ? hit : fmtFigure(hit, 'ratio'),
       fmtFigure(r.figures.relayCpuSeconds),
+      fmtFigure(r.figures.clientCpuSeconds),
       fmtFigure(r.figures.loadAverage1m),
     ];
   });
