@@ -32,7 +32,10 @@ export const backupCommand: Command = {
       const dest = resolve(io.cwd, positionals[0]);
       const rel = relative(config.dataDir, dest);
       if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))) throw new UsageError(`the backup destination ${dest} is inside the data dir ${config.dataDir}; choose a directory outside it`);
-      const store = await openStore(config, 'read', 'backup');
+      // An encrypted store's LMDB file is copied under the writer, so it needs the data-dir lock
+      // (the relay stopped); a running relay backs itself up through POST /admin/backup.
+      const encrypted = Boolean((config.store as { encryptionKey?: string }).encryptionKey);
+      const store = await openStore(config, encrypted ? 'write' : 'read', 'backup');
       const progress = new ProgressLine(io.stderr, 'backup', { unit: 'bytes', quiet: Boolean(options.quiet || options.json) });
       let result;
       try {
