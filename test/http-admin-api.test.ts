@@ -44,7 +44,7 @@ describe('admin API with a token', () => {
   });
 
   it('401 with a JSON reason for a missing or wrong token, before revealing anything', async () => {
-    for (const headers of [{}, { Authorization: 'Bearer nope' }, { Authorization: `Basic ${TOKEN}` }, { Authorization: 'Bearer ' }]) {
+    for (const headers of [{} as Record<string, string>, { Authorization: 'Bearer nope' }, { Authorization: `Basic ${TOKEN}` }, { Authorization: 'Bearer ' }]) {
       const r = await h.http('/admin/stats', { headers });
       expect(r.status).toBe(401);
       expect(r.headers.get('www-authenticate')).toContain('Bearer');
