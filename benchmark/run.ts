@@ -22,6 +22,7 @@ const USAGE = `usage: npm run bench -- [options]
   --lode-cmd dist|source        run dist/cmd/lode.js or cmd/lode.ts via tsx (default: dist if built and fresh)
   --tiers 10k,100k,1m           data tiers (default from the profile)
   --only NAME,NAME              run only these workloads (ingest always runs to load the store)
+  --prepare                     only generate (sign and cache) the data tiers, then exit
   --study cache                 the cache tuning grid instead of the workloads
   --study-seconds N             measured seconds per study cell (default by profile)
   --out DIR                     report directory (default benchmark/reports/<timestamp>/)
@@ -42,6 +43,7 @@ export interface BenchArgs {
   only?: string[];
   study?: 'cache';
   studySeconds?: number;
+  prepare: boolean;
   outDir: string;
   cacheDir: string;
   seed: string;
@@ -65,6 +67,7 @@ export function parseBenchArgs(argv: string[], root = repoRoot()): BenchArgs {
       tiers: { type: 'string' },
       only: { type: 'string' },
       study: { type: 'string' },
+      prepare: { type: 'boolean', default: false },
       'study-seconds': { type: 'string' },
       out: { type: 'string' },
       'cache-dir': { type: 'string' },
@@ -101,6 +104,7 @@ export function parseBenchArgs(argv: string[], root = repoRoot()): BenchArgs {
     tiers: values.tiers?.split(',').map((t) => t.trim().toLowerCase()),
     only: values.only?.split(',').map((t) => t.trim()),
     study: values.study as 'cache' | undefined,
+    prepare: values.prepare,
     studySeconds: values['study-seconds'] ? Number(values['study-seconds']) : undefined,
     outDir: path.resolve(values.out ?? path.join(root, 'benchmark/reports', stamp)),
     cacheDir: path.resolve(values['cache-dir'] ?? path.join(root, 'benchmark/cache')),
@@ -162,6 +166,13 @@ export async function main(argv: string[], io: { log: (line: string) => void } =
   const root = repoRoot();
   const command = `npm run bench -- ${argv.join(' ')}`.trim();
   const log = io.log;
+  if (args.prepare) {
+    for (const tier of args.tiers ?? PROFILES[args.profile].tiers) {
+      const d = await prepareDataset({ tier, seed: args.seed, cacheDir: args.cacheDir, log });
+      log(`${tier}: ${d.eventsFile}${d.fromCache ? ' (already cached)' : ''}`);
+    }
+    return 0;
+  }
   mkdirSync(args.outDir, { recursive: true });
   let report: BenchReport;
   if (args.study) {
