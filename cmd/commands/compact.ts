@@ -1,8 +1,6 @@
 // `lode compact`: replace the LMDB file by a compacting copy (LMDB files never shrink on their own).
-import * as fs from 'node:fs';
-import { join } from 'node:path';
 import { DataDirLock } from '../../pkg/store/dir-lock.js';
-import { StoreError } from '../../pkg/store/errors.js';
+import { compactStore } from '../../pkg/store/compact.js';
 import type { Command } from '../command.js';
 import { parseCommandArgs } from '../cli-args.js';
 import { ExitCode, exitCodeHelp } from '../exit-codes.js';
@@ -32,48 +30,21 @@ export const compactCommand: Command = {
       const started = Date.now();
       // Hold the lock ourselves across close → swap → reopen, so no relay can start in between.
       const lock = DataDirLock.acquire(config.dataDir, 'lode compact');
-      const lmdbDir = join(config.dataDir, 'lmdb');
-      const live = join(lmdbDir, 'data.mdb');
-      const old = join(lmdbDir, 'data.mdb.pre-compact');
-      const tmp = join(lmdbDir, `compact-${process.pid}`);
       try {
-        let store = await openStore(config, 'write', 'compact', { lock: false });
-        const before = store.lmdbFileBytes();
-        const events = store.stats().events;
-        fs.rmSync(tmp, { recursive: true, force: true });
-        fs.mkdirSync(tmp, { mode: 0o700 });
-        try {
-          await store.db.env.backup(tmp, true);
-        } finally {
-          await store.close();
-        }
-        fs.chmodSync(join(tmp, 'data.mdb'), 0o600);
-        fs.renameSync(live, old);
-        fs.renameSync(join(tmp, 'data.mdb'), live);
-        fs.rmSync(tmp, { recursive: true, force: true });
-        let after: number;
-        try {
-          store = await openStore(config, 'write', 'compact', { lock: false });
-          const count = store.stats().events;
-          after = store.lmdbFileBytes();
-          await store.close();
-          if (count !== events) throw new StoreError('CORRUPT', `the compacted copy holds ${count} events, the original ${events}`);
-        } catch (err) {
-          fs.renameSync(old, live); // put the original back
-          throw err;
-        }
-        if (!options['keep-old']) fs.rmSync(old, { force: true });
+        const r = await compactStore(config.dataDir, () => openStore(config, 'write', 'compact', { lock: false }), {
+          keepOld: Boolean(options['keep-old']),
+        });
+        const { lmdbBytesBefore: before, lmdbBytesAfter: after, events } = r;
         const ms = Date.now() - started;
         if (options.json) io.stdout.write(`${JSON.stringify({ lmdbBytesBefore: before, lmdbBytesAfter: after, events, durationMs: ms })}\n`);
         else {
           io.stderr.write(
             `compact: LMDB file ${formatBytes(before)} → ${formatBytes(after)} (${formatBytes(before - after)} freed), ${events.toLocaleString('en-US')} events, ${formatDuration(ms / 1000)}` +
-              `${options['keep-old'] ? `; the old file is ${old}` : ''}\n`,
+              `${r.oldFile ? `; the old file is ${r.oldFile}` : ''}\n`,
           );
         }
         return ExitCode.ok;
       } finally {
-        fs.rmSync(tmp, { recursive: true, force: true });
         lock.release();
       }
     }),
