@@ -43,6 +43,16 @@ export class IndexCursor {
   }
 }
 
+/**
+ * Keys each of `cursors` merged cursors reads first when the merge wants `limit` results: its fair
+ * share plus one (a lone covered cursor is done in one read), 4 to 1024. Later batches grow ×4,
+ * so a cursor that turns out to supply most of the results catches up in a few reads, while the
+ * other cursors of a wide merge (a 50-author timeline) do not each read a large batch for nothing.
+ */
+export function firstBatchSize(limit: number, cursors: number): number {
+  return Math.max(4, Math.min(1024, Math.ceil((limit + 1) / Math.max(1, cursors)) + 1));
+}
+
 /** Newest-first merge of cursors that share the key suffix layout. */
 export class CursorMerge {
   private readonly heap: IndexCursor[];

@@ -4,7 +4,7 @@ import type { Filter } from '../nostr/types.js';
 import type { QueryOptions } from './types.js';
 import type { StoreDatabases } from './schema.js';
 import { StoreError } from './errors.js';
-import { CursorMerge, IndexCursor } from './index-cursor.js';
+import { CursorMerge, IndexCursor, firstBatchSize } from './index-cursor.js';
 import { planFilter, type FilterPlan } from './query-plan.js';
 import { RecordView } from './record.js';
 import { IndexPrefix, SUFFIX_BYTES, readU64, serialKey, writeSuffix } from './keys.js';
@@ -67,7 +67,7 @@ class FilterStream {
   async open(signal: AbortSignal | undefined): Promise<void> {
     if (this.direct || this.done) return;
     const cursors: IndexCursor[] = [];
-    const firstBatch = Math.min(this.plan.limit + 1, 64);
+    const firstBatch = firstBatchSize(this.plan.limit, this.plan.ranges.length);
     for (const r of this.plan.ranges) {
       cursors.push(new IndexCursor(this.db.index, r.start, r.end, r.prefixLength, firstBatch));
       if (cursors.length % OPEN_SLICE === 0) await yieldOrAbort(signal);
