@@ -12,6 +12,7 @@ import { verifyStore } from '../pkg/store/verify.js';
 import { collect, openTestStore, tempDir } from './support/store-fixtures.js';
 import { captureLogs, realEvent, relayOn } from './support/store-faults.js';
 import { RawClient } from './support/relay-harness.js';
+import { crashEnv, spawnLode } from './support/crash-harness.js';
 
 let dir: ReturnType<typeof tempDir>;
 beforeEach(() => {
@@ -67,7 +68,13 @@ describe('flipped bytes in a value-log segment', () => {
     // Asking for the damaged event alone is loud, not silent garbage.
     await expect(store.get(victim.id)).rejects.toMatchObject({ code: 'VLOG_CORRUPT' });
     await store.close();
-  });
+
+    // The operator's command says the same: exit 1, the damaged id named.
+    const cli = spawnLode(['verify'], crashEnv(dir.path), dir.path);
+    const { code } = await cli.exited;
+    expect(code).toBe(1);
+    expect(cli.stdout() + cli.stderr()).toMatch(new RegExp(`payload-unreadable: 1 \\(ids: ${victim.id}\\)`));
+  }, 60_000);
 });
 
 describe('a truncated value-log segment', () => {
