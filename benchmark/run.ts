@@ -24,7 +24,8 @@ const USAGE = `usage: npm run bench -- [options]
   --only NAME,NAME              run only these workloads (ingest always runs to load the store)
   --prepare                     only generate (sign and cache) the data tiers, then exit
   --study cache                 the cache tuning grid instead of the workloads
-  --study-seconds N             measured seconds per study cell (default by profile)
+  --study-queries N             queries per study cell, after as many to warm up (default by profile)
+  --study-seconds N             time cap per study pass (default 120)
   --out DIR                     report directory (default benchmark/reports/<timestamp>/)
   --cache-dir DIR               data set cache (default benchmark/cache/)
   --seed TEXT                   data set seed (default lode)`;
@@ -43,6 +44,7 @@ export interface BenchArgs {
   only?: string[];
   study?: 'cache';
   studySeconds?: number;
+  studyQueries?: number;
   prepare: boolean;
   outDir: string;
   cacheDir: string;
@@ -69,6 +71,7 @@ export function parseBenchArgs(argv: string[], root = repoRoot()): BenchArgs {
       study: { type: 'string' },
       prepare: { type: 'boolean', default: false },
       'study-seconds': { type: 'string' },
+      'study-queries': { type: 'string' },
       out: { type: 'string' },
       'cache-dir': { type: 'string' },
       seed: { type: 'string', default: 'lode' },
@@ -106,6 +109,7 @@ export function parseBenchArgs(argv: string[], root = repoRoot()): BenchArgs {
     study: values.study as 'cache' | undefined,
     prepare: values.prepare,
     studySeconds: values['study-seconds'] ? Number(values['study-seconds']) : undefined,
+    studyQueries: values['study-queries'] ? Number(values['study-queries']) : undefined,
     outDir: path.resolve(values.out ?? path.join(root, 'benchmark/reports', stamp)),
     cacheDir: path.resolve(values['cache-dir'] ?? path.join(root, 'benchmark/cache')),
     seed: values.seed,
@@ -119,7 +123,8 @@ export function replayFiles(root = repoRoot()): string[] {
 async function studyReport(args: BenchArgs, command: string, log: (l: string) => void): Promise<BenchReport> {
   const profile = PROFILES[args.profile];
   const tier = args.tiers?.[0] ?? (args.profile === 'full' ? '1m' : profile.tiers[0]);
-  const seconds = args.studySeconds ?? (args.profile === 'tiny' ? 1 : args.profile === 'quick' ? 4 : 10);
+  const seconds = args.studySeconds ?? (args.profile === 'tiny' ? 5 : 120);
+  const queries = args.studyQueries ?? (args.profile === 'tiny' ? 40 : args.profile === 'quick' ? 1000 : 3000);
   const startedAt = new Date().toISOString();
   const dataset = await prepareDataset({ tier, seed: args.seed, cacheDir: args.cacheDir, log });
   const tiny = args.profile === 'tiny';
@@ -130,6 +135,7 @@ async function studyReport(args: BenchArgs, command: string, log: (l: string) =>
     lodeCommand: args.lodeCommand,
     outDir: args.outDir,
     concurrency: 16,
+    queries,
     seconds,
     // The tiny profile only proves the study runs end to end.
     cacheSizes: tiny ? ['0', '16MB'] : STUDY_GRID.cacheSizes,
@@ -146,7 +152,7 @@ async function studyReport(args: BenchArgs, command: string, log: (l: string) =>
     seed: args.seed,
     machine: machineInfo(),
     versions: { node: process.version, lode: (JSON.parse(readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as { version: string }).version },
-    settings: { study: 'cache', tier, seconds, concurrency: 16, baseSettings: args.spawnSettings, grid: STUDY_GRID },
+    settings: { study: 'cache', tier, queriesPerCell: queries, warmupQueriesPerCell: queries, secondsCapPerPass: seconds, concurrency: 16, baseSettings: args.spawnSettings, grid: STUDY_GRID },
     datasets: [],
     relays: [],
     results: [],

@@ -22,6 +22,9 @@ export interface StudyOptions {
   lodeCommand?: LodeCommand;
   outDir: string;
   concurrency: number;
+  /** Queries per cell, both for the warm-up and for the measured pass (the hit ratio depends on it). */
+  queries: number;
+  /** Time cap per pass, so a slow cell still ends. */
   seconds: number;
   cacheSizes: string[];
   inline: { label: string; settings: Record<string, string> }[];
@@ -65,10 +68,11 @@ export async function runCacheStudy(options: StudyOptions): Promise<StudyRow[]> 
           try {
             const planner = new QueryPlanner(options.dataset.facts, `${options.seed}/study`);
             const clients = await openClients(relay.url, options.concurrency);
-            // A short warm-up first: the study compares steady states, not start-up.
-            await runQueries(clients, planner, Number.MAX_SAFE_INTEGER, options.seconds / 4);
+            // A warm-up of as many queries as the measured pass: cells compare steady states after
+            // the same amount of traffic, not how far each got in a fixed time on a busy machine.
+            await runQueries(clients, planner, options.queries, options.seconds);
             const before = await scrapeMetrics(relay.httpUrl);
-            const tally = await runQueries(clients, planner, Number.MAX_SAFE_INTEGER, options.seconds);
+            const tally = await runQueries(clients, planner, options.queries, options.seconds);
             const after = await scrapeMetrics(relay.httpUrl);
             await closeClients(clients);
             const summary = tally.eose.summary();
@@ -80,10 +84,12 @@ export async function runCacheStudy(options: StudyOptions): Promise<StudyRow[]> 
               avgMs: summary.avg,
               p95Ms: summary.p95,
               queriesPerSecond: Math.round(tally.queries / tally.seconds),
+              queries: tally.queries,
               diskBytes: relay.diskBytes(),
               inlineShare,
             };
             rows.push(row);
+            if (tally.queries < options.queries) options.log(`study: only ${tally.queries} of ${options.queries} queries within ${options.seconds} s`);
             options.log(`study: cache ${cache}, inline ${inline.label}, ${compression}: hit ${row.hitRatio}, avg ${row.avgMs} ms, P95 ${row.p95Ms} ms, ${row.queriesPerSecond} q/s`);
           } finally {
             await relay.stop();

@@ -35,7 +35,7 @@ export function markdownReport(report: BenchReport, charts: ChartFile[]): string
       .join(', ')}`,
     `- Relays: ${[...new Map(report.relays.map((r) => [r.name, `${r.name} (${r.software} ${r.version}${r.spawned ? `, spawned via ${settings.lodeCommand}` : `, ${r.url}`})`])).values()].join('; ')}`,
     `- Spawned lode settings: ${
-      Object.entries(settings.spawnSettings ?? {})
+      Object.entries(settings.spawnSettings ?? (report.settings as { baseSettings?: Record<string, string> }).baseSettings ?? {})
         .map(([k, v]) => `--${k} ${v}`)
         .join(' ') || 'defaults'
     }`,
@@ -62,9 +62,11 @@ export function markdownReport(report: BenchReport, charts: ChartFile[]): string
     '',
   ];
   if (report.targets.length) lines.push('## Targets (lode)', '', markdownTable(TARGET_HEADER, targetRows(report)), '');
-  lines.push('## Throughput', '', markdownTable(THROUGHPUT_HEADER, throughputRows(report)), '');
-  lines.push('## Latency (ms, from HDR histograms)', '', markdownTable(LATENCY_HEADER, latencyRows(report.results, true)), '');
-  lines.push('## Relay cost and store figures', '', markdownTable(RELAY_HEADER, relayRows(report)), '');
+  if (report.results.length) {
+    lines.push('## Throughput', '', markdownTable(THROUGHPUT_HEADER, throughputRows(report)), '');
+    lines.push('## Latency (ms, from HDR histograms)', '', markdownTable(LATENCY_HEADER, latencyRows(report.results, true)), '');
+  }
+  if (report.relays.length) lines.push('## Relay cost and store figures', '', markdownTable(RELAY_HEADER, relayRows(report)), '');
   if (report.study) {
     lines.push(`## Cache study (${report.study.tier} tier, ${report.study.queryWorkload})`, '', markdownTable(STUDY_HEADER, studyRows(report)), '');
   }

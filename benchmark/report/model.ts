@@ -39,6 +39,7 @@ export interface StudyRow {
   avgMs: number;
   p95Ms: number;
   queriesPerSecond: number;
+  queries: number;
   diskBytes: number;
   inlineShare: Figure;
 }

@@ -91,7 +91,7 @@ export function targetRows(report: BenchReport): string[][] {
   return report.targets.map((t) => [t.target, t.source, t.tier, t.goal, t.measured, t.met === 'n/a' ? 'n/a' : t.met ? 'met' : 'NOT met', t.gap]);
 }
 
-export const STUDY_HEADER = ['eventCacheSize', 'inline threshold', 'compression', 'hit ratio', 'avg ms', 'P95 ms', 'q/s', 'disk', 'inline share'];
+export const STUDY_HEADER = ['eventCacheSize', 'inline threshold', 'compression', 'hit ratio', 'avg ms', 'P95 ms', 'q/s', 'queries', 'disk', 'inline share'];
 
 export function studyRows(report: BenchReport): string[][] {
   return (report.study?.rows ?? []).map((r) => [
@@ -102,6 +102,7 @@ export function studyRows(report: BenchReport): string[][] {
     r.avgMs.toFixed(3),
     r.p95Ms.toFixed(3),
     fmtFigure(r.queriesPerSecond),
+    String(r.queries),
     fmtBytes(r.diskBytes),
     fmtFigure(r.inlineShare, 'ratio'),
   ]);

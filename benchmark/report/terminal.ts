@@ -10,16 +10,10 @@ export function textTable(header: string[], rows: string[][]): string {
 }
 
 export function terminalSummary(report: BenchReport, outDir: string): string {
-  const parts = [
-    `lode benchmark — profile ${report.profile}, ${report.startedAt} → ${report.finishedAt}`,
-    `machine: ${machineLine(report)}`,
-    '',
-    textTable(THROUGHPUT_HEADER, throughputRows(report)),
-    '',
-    textTable(LATENCY_HEADER, latencyRows(report.results, false)),
-    '',
-    textTable(RELAY_HEADER, relayRows(report)),
-  ];
+  const parts = [`lode benchmark — profile ${report.profile}, ${report.startedAt} → ${report.finishedAt}`, `machine: ${machineLine(report)}`];
+  // A study run has no workload results: print only the tables that have rows.
+  if (report.results.length) parts.push('', textTable(THROUGHPUT_HEADER, throughputRows(report)), '', textTable(LATENCY_HEADER, latencyRows(report.results, false)));
+  if (report.relays.length) parts.push('', textTable(RELAY_HEADER, relayRows(report)));
   if (report.study) parts.push('', `cache study (${report.study.tier}, ${report.study.queryWorkload})`, textTable(STUDY_HEADER, studyRows(report)));
   if (report.targets.length) parts.push('', textTable(TARGET_HEADER, targetRows(report)));
   parts.push('', `reports in ${outDir}`);
