@@ -25,6 +25,9 @@ export interface ClientSubscription {
 const KILL_AFTER_CLOSE_MS = 5_000;
 let nextConnectionId = 1;
 
+/** One shared abort reason: AbortController's default builds a DOMException (with a stack) per CLOSE. */
+const SUBSCRIPTION_ENDED = Object.freeze(new Error('subscription ended'));
+
 export class Connection implements Subscriber, PolicyClient {
   readonly id = nextConnectionId++;
   readonly challenge = randomBytes(16).toString('hex');
@@ -83,6 +86,18 @@ export class Connection implements Subscriber, PolicyClient {
     this.closeListeners.push(listener);
   }
 
+  /**
+   * Hold outgoing frames in the socket until uncork(): a REQ's stored results then leave in a few
+   * writev calls instead of one syscall per event. Calls nest; each cork needs its uncork.
+   */
+  cork(): void {
+    (this.ws as unknown as { _socket?: { cork(): void } })._socket?.cork();
+  }
+
+  uncork(): void {
+    (this.ws as unknown as { _socket?: { uncork(): void } })._socket?.uncork();
+  }
+
   /** Send one prebuilt frame. Returns false when the frame was not sent. */
   send(frame: string, verb: RelayVerb): boolean {
     if (!this.isOpen) return false;
@@ -133,7 +148,7 @@ export class Connection implements Subscriber, PolicyClient {
     const sub = this.subscriptions.get(subId);
     if (!sub) return false;
     this.subscriptions.delete(subId);
-    sub.abort.abort();
+    sub.abort.abort(SUBSCRIPTION_ENDED);
     this.ctx.subscriptions.remove(sub.live);
     this.ctx.observer.subscriptionsChanged(-1);
     return true;

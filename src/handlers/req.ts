@@ -22,6 +22,7 @@ export async function handleReq(conn: Connection, message: unknown[]): Promise<v
   const sub = conn.openSubscription(live);
   const { signal } = sub.abort;
   const stored = filters.filter((f) => f.limit > 0);
+  conn.cork();
   try {
     if (stored.length > 0) {
       for await (const json of store.query(stored, { signal, maxLimit: limits.maxLimit, accept: conn.readGate() })) {
@@ -30,7 +31,11 @@ export async function handleReq(conn: Connection, message: unknown[]): Promise<v
           const id = ID_IN_EVENT_JSON.exec(json)?.[1];
           if (id) sub.backlog.delete(id);
         }
-        if (conn.ws.bufferedAmount > limits.maxOutboundBufferBytes / 2) await conn.drained();
+        if (conn.ws.bufferedAmount > limits.maxOutboundBufferBytes / 2) {
+          conn.uncork(); // a corked socket never drains
+          await conn.drained();
+          conn.cork();
+        }
       }
     }
   } catch (err) {
@@ -38,6 +43,9 @@ export async function handleReq(conn: Connection, message: unknown[]): Promise<v
     conn.ctx.logger.error({ err, subId }, 'query failed');
     conn.closeSubscription(subId);
     return conn.closedSub(subId, 'error: could not run this query');
+  } finally {
+    // Let the frames out on the next tick, so EOSE (sent below, same tick) joins the same write.
+    process.nextTick(() => conn.uncork());
   }
   if (signal.aborted || conn.subscriptions.get(subId) !== sub) return;
   conn.send(JSON.stringify(['EOSE', subId]), 'EOSE');
