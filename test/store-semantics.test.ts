@@ -202,3 +202,26 @@ describe('queries', () => {
     expect(await store.count([{}], { accept })).toBe(1);
   });
 });
+
+describe('atomic batches', () => {
+  it('a batch that fails part-way leaves nothing of itself behind', async () => {
+    const first = fakeEvent({ created_at: 1 });
+    await store.put(first);
+    const before = store.stats().events;
+    // Sabotage the record write of the third event in a batch: the whole batch must roll back.
+    const events = [fakeEvent({ created_at: 2 }), fakeEvent({ created_at: 3 }), fakeEvent({ created_at: 4 })];
+    const realPut = store.db.events.put.bind(store.db.events);
+    let calls = 0;
+    const spy = vi.spyOn(store.db.events, 'put').mockImplementation((k: Buffer, v: Buffer) => {
+      if (++calls === 3) throw new Error('simulated failure mid-batch');
+      return realPut(k, v);
+    });
+    await expect(store.putMany(events)).rejects.toThrow(/simulated failure/);
+    spy.mockRestore();
+    for (const e of events) expect(store.has(e.id)).toBe(false);
+    expect(await ids({})).toEqual([first.id]);
+    expect(store.stats().events).toBe(before);
+    // And the store keeps working.
+    expect((await store.put(events[0])).status).toBe('stored');
+  });
+});

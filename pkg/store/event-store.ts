@@ -215,7 +215,7 @@ export class EventStore implements EventStoreApi {
     let txn: WriteTxn | undefined;
     let results: PutResult[];
     try {
-      results = await this.db.env.transaction(() => {
+      results = await this.db.env.childTransaction(() => {
         txn = new WriteTxn(this.db, this.counters, now);
         const out = work.map((w) => ('event' in w ? txn!.apply(w) : w));
         const stored = txn.effects.storedSerials.length;
@@ -355,7 +355,7 @@ export class EventStore implements EventStoreApi {
 
   /** Persist counters in their own transaction (after maintenance outside a write batch). */
   saveCounters(): Promise<void> {
-    return this.db.env.transaction(() => {
+    return this.db.env.childTransaction(() => {
       this.db.meta.put(COUNTERS_KEY, this.counters);
     }) as Promise<void>;
   }

@@ -11,7 +11,7 @@ export async function sweepExpired(store: EventStore, now: number): Promise<numb
   for (;;) {
     const removed = await store.writer.exclusive(async () => {
       const txnRemoved: number[] = [];
-      await store.db.env.transaction(() => {
+      await store.db.env.childTransaction(() => {
         const txn = new WriteTxn(store.db, store.counters, now);
         const keys = store.db.index.getKeys({ start: Buffer.of(IndexPrefix.expiration), end: expirationKey(now + 1, 0), limit: PER_TXN });
         for (const key of keys) {

@@ -54,7 +54,7 @@ async function rebuild(store: EventStore, o: RepairOptions): Promise<RepairRepor
     const batch = [...db.events.getRange({ start, limit: BATCH })].map(({ key, value }) => ({ key: Buffer.from(key), value: Buffer.from(value) }));
     if (batch.length === 0) break;
     start = successor(batch[batch.length - 1].key);
-    await db.env.transaction(() => {
+    await db.env.childTransaction(() => {
       for (const { key, value } of batch) {
         const serial = readU64(key, 0);
         maxSerial = Math.max(maxSerial, serial);

@@ -26,7 +26,7 @@ export async function collectGarbage(store: EventStore): Promise<GcResult> {
     if (1 - live / bytes < store.options.gcDiscardRatio) continue;
     const relocate = (moves: VlogMove[]) =>
       store.writer.exclusive(async () => {
-        await store.db.env.transaction(() => {
+        await store.db.env.childTransaction(() => {
           for (const m of moves) {
             const r = pointsAt(store, m.serial, m.from);
             if (!r) continue; // removed meanwhile: the copy is garbage for a later pass
