@@ -37,7 +37,6 @@ const work = mkdtempSync(join(tmpdir(), 'lode-soak-'));
 const dataDir = values['data-dir'] ? resolve(values['data-dir']) : join(work, 'data');
 const ledger = new AckLedger();
 const signers = Array.from({ length: publishers }, () => signer());
-const authors = signers.map((s) => s.pk);
 const started = Date.now();
 let sent = 0;
 
@@ -56,9 +55,10 @@ let done = 0;
 for (let cycle = 1; cycle <= cycles && !failure; cycle++) {
   const relay = await startRelayChild(crashEnv(dataDir), work);
   try {
-    const lost = await missingViaRelay(relay.url, ledger, authors);
+    const lost = await missingViaRelay(relay.url, ledger);
     if (lost.length) {
-      failure = `cycle ${cycle}: ${lost.length} acknowledged event(s) not served after restart, e.g. ${lost.slice(0, 3).join(', ')}`;
+      const kinds = lost.map((id) => (ledger.regular.has(id) ? 'regular' : 'addressable'));
+      failure = `cycle ${cycle}: ${lost.length} acknowledged event(s) not served after restart (${kinds.join(', ')}), e.g. ${lost.slice(0, 3).join(', ')}`;
       break;
     }
     const from = ledger.acked;
@@ -80,7 +80,7 @@ for (let cycle = 1; cycle <= cycles && !failure; cycle++) {
 if (!failure) {
   const relay = await startRelayChild(crashEnv(dataDir, { LODE_GC_INTERVAL: '0' }), work);
   try {
-    const lost = await missingViaRelay(relay.url, ledger, authors);
+    const lost = await missingViaRelay(relay.url, ledger);
     if (lost.length) failure = `after the last cycle: ${lost.length} acknowledged event(s) not served`;
   } finally {
     await sigkill(relay);
@@ -91,6 +91,7 @@ const minutes = ((Date.now() - started) / 60_000).toFixed(1);
 console.log(
   JSON.stringify({ cycles: done, acknowledged: ledger.acked, sent, lost: failure ? 'see failure' : 0, minutes, failure: failure ?? null }),
 );
-if (!values.keep) rmSync(work, { recursive: true, force: true });
+// A failed run keeps its data dir for a post-mortem (lode verify, lode export).
+if (!values.keep && !failure) rmSync(work, { recursive: true, force: true });
 else console.log(`data kept in ${dataDir}`);
 process.exit(failure ? 1 : 0);
