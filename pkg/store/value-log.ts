@@ -32,14 +32,17 @@ import {
   readFully,
   scanSegment,
 } from './vlog-entry.js';
+import {
+  SegmentReader,
+  assertPointer,
+  checkEntry,
+  missing,
+  openForRead,
+  segmentFileName,
+  type VlogPointer,
+} from './vlog-reader.js';
 
-export interface VlogPointer {
-  segment: number;
-  /** Offset of the entry header within the segment file. */
-  offset: number;
-  /** Payload length in bytes. */
-  length: number;
-}
+export { segmentFileName, type VlogPointer } from './vlog-reader.js';
 
 export interface ValueLogOptions {
   /** Roll to a new segment when the current one would pass this many bytes. */
@@ -91,11 +94,6 @@ interface PendingEntry {
 }
 
 const SEGMENT_FILE = /^(\d{6,})\.vlog$/;
-const MAX_CACHED_READ_FDS = 64;
-
-export function segmentFileName(segment: number): string {
-  return `${String(segment).padStart(6, '0')}.vlog`;
-}
 
 export class ValueLog {
   /** What open() found and cut at the tail of the newest segment. */
@@ -111,7 +109,7 @@ export class ValueLog {
   private readonly pendingIndex = new Map<number, Map<number, Buffer>>();
   private flushTail: Promise<void> = Promise.resolve();
   private writer: { segment: number; handle: fs.promises.FileHandle } | undefined;
-  private readonly readFds = new Map<number, number>();
+  private readonly reader: SegmentReader;
   private readonly rewriting = new Set<number>();
   private failure: StoreError | undefined;
   private closed = false;
@@ -129,6 +127,7 @@ export class ValueLog {
     this.headBytes = segments.get(this.head) ?? 0;
     this.fileBytes.set(this.head, this.headBytes);
     this.recovered = recovered;
+    this.reader = new SegmentReader(dir);
   }
 
   static async open(dir: string, opts: ValueLogOptions): Promise<ValueLog> {
@@ -343,44 +342,9 @@ export class ValueLog {
     assertPointer(ptr);
     const buffered = this.pendingIndex.get(ptr.segment)?.get(ptr.offset);
     if (buffered) return Buffer.from(checkEntry(buffered, ptr, expectedSerial));
-    const entry = Buffer.allocUnsafe(ENTRY_HEADER_BYTES + ptr.length);
-    const fd = this.readFd(ptr.segment);
-    let n: number;
-    try {
-      n = readFully(fd, entry, ptr.offset);
-    } catch (err) {
-      throw new StoreError('VLOG_IO', `cannot read value-log segment ${ptr.segment}: ${(err as Error).message}`, { cause: err });
-    }
-    if (n < entry.length) throw corrupt(ptr, 'entry runs past the end of the segment');
-    return checkEntry(entry, ptr, expectedSerial);
-  }
-
-  /** Like read(), without blocking the event loop on the disk. */
-  async readAsync(ptr: VlogPointer, expectedSerial?: number): Promise<Buffer> {
-    this.assertOpen();
-    assertPointer(ptr);
-    const buffered = this.pendingIndex.get(ptr.segment)?.get(ptr.offset);
-    if (buffered) return Buffer.from(checkEntry(buffered, ptr, expectedSerial));
+    // Read-only next to a live writer: a segment rolled after open is still worth trying.
     if (!this.fileBytes.has(ptr.segment) && !this.opts.readOnly) throw missing(ptr.segment);
-    let handle: fs.promises.FileHandle;
-    try {
-      handle = await fs.promises.open(this.segmentPath(ptr.segment), 'r');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw missing(ptr.segment);
-      throw new StoreError('VLOG_IO', `cannot open value-log segment ${ptr.segment}: ${(err as Error).message}`, { cause: err });
-    }
-    try {
-      const entry = Buffer.allocUnsafe(ENTRY_HEADER_BYTES + ptr.length);
-      let done = 0;
-      while (done < entry.length) {
-        const { bytesRead } = await handle.read(entry, done, entry.length - done, ptr.offset + done);
-        if (bytesRead === 0) throw corrupt(ptr, 'entry runs past the end of the segment');
-        done += bytesRead;
-      }
-      return checkEntry(entry, ptr, expectedSerial);
-    } finally {
-      await handle.close();
-    }
+    return this.reader.read(ptr, expectedSerial);
   }
 
   /**
@@ -467,7 +431,7 @@ export class ValueLog {
       const moves: VlogMove[] = live.map((e) => ({ serial: e.serial, from: e.from, to: this.append(e.serial, e.payload) }));
       await this.flush();
       await relocate(moves);
-      this.dropReadFd(segment);
+      this.reader.drop(segment);
       await fs.promises.unlink(this.segmentPath(segment));
       this.fileBytes.delete(segment);
       if (this.opts.sync) await syncDir(this.dir);
@@ -491,35 +455,12 @@ export class ValueLog {
       await this.flushTail;
       if (this.writer) await this.writer.handle.close().catch(() => undefined);
       this.writer = undefined;
-      for (const fd of this.readFds.values()) fs.closeSync(fd);
-      this.readFds.clear();
+      this.reader.closeAll();
     }
   }
 
   private segmentPath(segment: number): string {
-    return path.join(this.dir, segmentFileName(segment));
-  }
-
-  private readFd(segment: number): number {
-    let fd = this.readFds.get(segment);
-    if (fd !== undefined) return fd;
-    // Read-only next to a live writer: a segment rolled after open is still worth trying.
-    if (!this.fileBytes.has(segment) && !this.opts.readOnly) throw missing(segment);
-    fd = openForRead(this.segmentPath(segment), segment);
-    if (this.readFds.size >= MAX_CACHED_READ_FDS) {
-      const [oldest, oldFd] = this.readFds.entries().next().value as [number, number];
-      this.readFds.delete(oldest);
-      fs.closeSync(oldFd);
-    }
-    this.readFds.set(segment, fd);
-    return fd;
-  }
-
-  private dropReadFd(segment: number): void {
-    const fd = this.readFds.get(segment);
-    if (fd === undefined) return;
-    this.readFds.delete(segment);
-    fs.closeSync(fd);
+    return this.reader.segmentPath(segment);
   }
 
   private assertOpen(): void {
@@ -556,33 +497,6 @@ function recoverTail(file: string, recovered: VlogRecovery, sync: boolean): numb
   }
 }
 
-function checkEntry(entry: Buffer, ptr: VlogPointer, expectedSerial: number | undefined): Buffer {
-  const h = decodeHeader(entry);
-  if (!h.magicOk) throw corrupt(ptr, 'no entry header at this offset');
-  if (h.length !== ptr.length) throw corrupt(ptr, `entry holds ${h.length} bytes, pointer expects ${ptr.length}`);
-  if (entryFault(entry)) throw corrupt(ptr, 'CRC mismatch');
-  if (expectedSerial !== undefined && h.serial !== expectedSerial) {
-    throw corrupt(ptr, `entry belongs to serial ${h.serial}, expected ${expectedSerial}`);
-  }
-  return entry.subarray(ENTRY_HEADER_BYTES);
-}
-
-function assertPointer(ptr: VlogPointer): void {
-  const ok = (n: number) => Number.isSafeInteger(n) && n >= 0;
-  if (!ok(ptr.segment) || !ok(ptr.offset) || !ok(ptr.length) || ptr.length > MAX_PAYLOAD_BYTES) {
-    throw new StoreError('BAD_OPTIONS', `invalid value-log pointer ${JSON.stringify(ptr)}`);
-  }
-}
-
-function openForRead(file: string, segment: number): number {
-  try {
-    return fs.openSync(file, 'r');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw missing(segment);
-    throw new StoreError('VLOG_IO', `cannot open value-log segment ${segment}: ${(err as Error).message}`, { cause: err });
-  }
-}
-
 async function syncDir(dir: string): Promise<void> {
   const handle = await fs.promises.open(dir, 'r');
   try {
@@ -590,12 +504,4 @@ async function syncDir(dir: string): Promise<void> {
   } finally {
     await handle.close();
   }
-}
-
-function corrupt(ptr: VlogPointer, why: string): StoreError {
-  return new StoreError('VLOG_CORRUPT', `value-log entry at segment ${ptr.segment} offset ${ptr.offset} is corrupt: ${why}`);
-}
-
-function missing(segment: number): StoreError {
-  return new StoreError('VLOG_MISSING', `value-log segment ${segmentFileName(segment)} does not exist (rewritten by GC?)`);
 }
