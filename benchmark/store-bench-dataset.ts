@@ -14,6 +14,7 @@
 //   go to the value log at the default 1 KiB inline threshold.
 // - created_at rises with generation order over one year (with jitter), like a relay's arrivals.
 import type { NostrEvent } from '../pkg/nostr/types.js';
+import { SeededRandom, ZipfSampler } from './random.js';
 
 export const DATASET_VERSION = 1;
 export const AUTHORS = 5000;
@@ -24,54 +25,17 @@ const SPAN_SECONDS = 365 * 24 * 3600;
 export const T_END = 1_760_000_000;
 const DUMMY_SIG = 'f'.repeat(128);
 
-/** mulberry32: small, fast, seeded; fine for shaping load (not for keys that must be secret). */
-export class Prng {
-  private s: number;
-  constructor(seed: number) {
-    this.s = seed >>> 0;
-  }
-  next(): number {
-    let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
+/** The harness's seeded generator (same mulberry32 stream) plus random 64-hex ids for unsigned events. */
+export class Prng extends SeededRandom {
   hex64(): string {
     let s = '';
     for (let i = 0; i < 8; i++) s += ((this.next() * 4294967296) >>> 0).toString(16).padStart(8, '0');
     return s;
   }
-  logNormal(mu: number, sigma: number): number {
-    const u1 = Math.max(this.next(), 1e-12);
-    const z = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * this.next());
-    return Math.exp(mu + sigma * z);
-  }
 }
 
-/** Ranks in [0, n) with weight 1/(rank+1)^s. */
-export class Zipf {
-  private readonly cdf: Float64Array;
-  constructor(readonly n: number, s = 1) {
-    this.cdf = new Float64Array(n);
-    let sum = 0;
-    for (let r = 0; r < n; r++) this.cdf[r] = sum += 1 / Math.pow(r + 1, s);
-    for (let r = 0; r < n; r++) this.cdf[r] /= sum;
-  }
-  sample(rng: Prng): number {
-    const u = rng.next();
-    let lo = 0;
-    let hi = this.n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.cdf[mid] < u) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-}
+export const Zipf = ZipfSampler;
+export type Zipf = ZipfSampler;
 
 /** What the queries need to know about the data set, saved next to the built store. */
 export interface DatasetFacts {
