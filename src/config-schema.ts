@@ -182,6 +182,12 @@ const limitSpecs: { [K in keyof RelayLimits]-?: ValueSpec } = {
   maxContentLength: { type: 'int', min: 1, max: 64 * 1024 * 1024, description: 'Longest event content in characters (NIP-11 max_content_length).' },
   maxSubscriptions: { type: 'int', min: 1, max: 100_000, description: 'Open subscriptions per connection (NIP-11 max_subscriptions).' },
   maxFilters: { type: 'int', min: 1, max: 10_000, description: 'Filters per REQ or COUNT (NIP-11 max_filters).' },
+  maxFilterValues: {
+    type: 'int',
+    min: 0,
+    max: 10_000_000,
+    description: 'Most values one filter may list (ids, authors, kinds and tag values together); 0 = unlimited.',
+  },
   maxLimit: { type: 'int', min: 1, max: 1_000_000, description: "A filter's limit is clamped to this (NIP-11 max_limit)." },
   defaultLimit: { type: 'int', min: 1, max: 1_000_000, description: 'Limit used when a filter has none (NIP-11 default_limit).' },
   maxSubIdLength: { type: 'int', min: 1, max: 4096, description: 'Longest subscription id (NIP-11 max_subid_length).' },

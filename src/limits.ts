@@ -15,6 +15,11 @@ export interface RelayLimits {
   maxSubscriptions: number;
   /** Filters per REQ / COUNT. NIP-11 max_filters. */
   maxFilters: number;
+  /**
+   * Most values one filter may list (ids, authors, kinds and tag values together); each value can
+   * open an index cursor, so this bounds what one REQ costs. 0 = unlimited.
+   */
+  maxFilterValues: number;
   /** A filter's `limit` is clamped to this. NIP-11 max_limit. */
   maxLimit: number;
   /** Used when a filter has no `limit`. NIP-11 default_limit. */
@@ -56,6 +61,7 @@ export const defaultLimits: RelayLimits = Object.freeze({
   maxContentLength: 65_536,
   maxSubscriptions: 50,
   maxFilters: 10,
+  maxFilterValues: 5_000, // room for the largest follow lists clients send as `authors`
   maxLimit: 500,
   defaultLimit: 500,
   maxSubIdLength: 64,

@@ -72,7 +72,7 @@ describe('proof of work (NIP-13)', () => {
 describe('REQ limits', () => {
   let h: RelayHarness;
   beforeAll(async () => {
-    h = await startRelay({ limits: { maxSubscriptions: 2, maxFilters: 2, maxLimit: 5, defaultLimit: 3, maxSubIdLength: 8 } });
+    h = await startRelay({ limits: { maxSubscriptions: 2, maxFilters: 2, maxFilterValues: 7, maxLimit: 5, defaultLimit: 3, maxSubIdLength: 8 } });
     const c = await h.connect();
     const k = keys();
     for (let i = 0; i < 8; i++) await c.publish(signed(k, { created_at: now() - i, content: `limit-fixture ${i}`, tags: [['t', 'limits']] }));
@@ -91,6 +91,15 @@ describe('REQ limits', () => {
     const c = await h.connect();
     const r = await c.req('f', { kinds: [1] }, { kinds: [2] }, { kinds: [3] });
     expect(r.closed).toMatch(/^invalid: too many filters \(3, max 2\)/);
+  });
+
+  it('refuses a filter listing more values than maxFilterValues, counting every list', async () => {
+    const c = await h.connect();
+    const tags = Array.from({ length: 6 }, (_, i) => `t${i}`);
+    const r = await c.req('v', { kinds: [1, 2], '#t': tags });
+    expect(r.closed).toMatch(/^invalid: a filter lists too many values \(8, max 7\)/);
+    const ok = await c.req('v2', { kinds: [1], '#t': tags });
+    expect(ok.closed).toBeUndefined();
   });
 
   it('refuses a REQ with no filters', async () => {

@@ -2,7 +2,7 @@
 // function and pushing it onto a list: Relay's `policies` option receives these defaults.
 import { authRequiredToRead, authRequiredToWrite } from './auth-required.js';
 import { createdAtWindow } from './created-at.js';
-import { filterCountLimit } from './filter-count.js';
+import { filterCountLimit, filterValueLimit } from './filter-count.js';
 import { minimumPow } from './pow.js';
 import { protectedEvents } from './protected.js';
 import { eventRatePerIp, eventRatePerPubkey, reqRatePerIp } from './rate-limit.js';
@@ -27,6 +27,6 @@ export function defaultPolicies(): RelayPolicies {
       protectedEvents,
     ],
     afterVerify: [eventRatePerPubkey],
-    filter: [reqRatePerIp, filterCountLimit, authRequiredToRead, gatedKindsNeedAuth],
+    filter: [reqRatePerIp, filterCountLimit, filterValueLimit, authRequiredToRead, gatedKindsNeedAuth],
   };
 }
