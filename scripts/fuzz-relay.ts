@@ -53,7 +53,7 @@ async function main(): Promise<number> {
   const spawned = values.url
     ? undefined
     : await SpawnedRelay.start({
-        settings: { 'event-rate-per-ip': '0', 'event-rate-per-pubkey': '0', 'req-rate-per-ip': '0', 'max-connections-per-ip': '0' },
+        settings: { 'event-rate-per-ip': '0', 'event-rate-per-pubkey': '0', 'req-rate-per-ip': '0', 'max-connections-per-ip': '0', 'max-filter-values': '0' },
       });
   const url = values.url ?? spawned!.url;
   const memory = async () => (spawned ? { rss: spawned.resources().rssBytes } : await scrapeMemory(url));

@@ -31,6 +31,7 @@ beforeAll(async () => {
   h = await startLodeServer((c) => {
     c.limits.maxMessageBytes = MAX_MESSAGE_BYTES;
     c.limits.maxConnectionsPerIp = 0; // every fuzz socket comes from 127.0.0.1
+    c.limits.maxFilterValues = 0; // the 10,000-value filters must reach the store: they prove cursor slicing keeps others served
   });
   // Warm up (module loading, JIT, first store pages) before taking the baseline.
   const c = await ProbeClient.open(h.server.url, newTally());
