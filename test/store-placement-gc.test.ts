@@ -28,6 +28,17 @@ describe('placement', () => {
     await store.close();
   });
 
+  it('a duplicate bound for the value log costs no append', async () => {
+    const store = await openTestStore(dir.path, { inlineThreshold: 256 });
+    const large = fakeEvent({ content: 'd'.repeat(4000) });
+    await store.put(large);
+    const bytes = store.stats().valueLog.fileBytes;
+    expect((await store.put(large)).status).toBe('duplicate');
+    expect((await store.putMany([large, large]))[1].status).toBe('duplicate');
+    expect(store.stats().valueLog.fileBytes).toBe(bytes);
+    await store.close();
+  });
+
   it('follows a size percentile when inlinePercentile is set', async () => {
     const store = await openTestStore(dir.path, { inlineThreshold: 100_000, inlinePercentile: 0.9 });
     const evs = Array.from({ length: 200 }, (_, i) => fakeEvent({ content: 'y'.repeat(i % 10 === 9 ? 8000 : 100) }));

@@ -55,6 +55,12 @@ export interface OpenModes {
   readOnly?: boolean;
 }
 
+/** One queued write: the event, and its canonical JSON when the caller already built it. */
+interface PendingPut {
+  event: NostrEvent;
+  json?: string;
+}
+
 export class EventStore implements EventStoreApi {
   readonly options: StoreOptions;
   /** @internal parts shared with GC, sweeping, stats and verification. */
@@ -63,7 +69,7 @@ export class EventStore implements EventStoreApi {
   readonly cache: EventCache;
   counters: CountersData;
   readonly sizes: SizeHistogram;
-  readonly writer: WriterQueue<NostrEvent, PutResult>;
+  readonly writer: WriterQueue<PendingPut, PutResult>;
   private readonly engine: QueryEngine;
   private readonly timers: NodeJS.Timeout[] = [];
   private closed = false;
@@ -145,16 +151,16 @@ export class EventStore implements EventStoreApi {
 
   // ---- writes ----
 
-  put(event: NostrEvent): Promise<PutResult> {
+  put(event: NostrEvent, json?: string): Promise<PutResult> {
     const refused = this.refuseWrite();
     if (refused) return Promise.reject(refused);
-    return this.writer.push(event);
+    return this.writer.push({ event, json });
   }
 
   putMany(events: NostrEvent[]): Promise<PutResult[]> {
     const refused = this.refuseWrite();
     if (refused) return Promise.reject(refused);
-    return this.writer.pushMany(events);
+    return this.writer.pushMany(events.map((event) => ({ event })));
   }
 
   private refuseWrite(): StoreError | undefined {
@@ -163,9 +169,12 @@ export class EventStore implements EventStoreApi {
     return undefined;
   }
 
-  private prepare(event: NostrEvent, threshold: number): PreparedEvent {
-    const json = canonicalEventJson(event);
+  private prepare(event: NostrEvent, given: string | undefined, threshold: number): PreparedEvent | PutResult {
+    const json = given ?? canonicalEventJson(event);
     const encoded = encodePayload(json, this.options.compression);
+    // A known id bound for the value log is refused here, so it never costs an append; every
+    // other duplicate is caught by the write transaction's own lookup.
+    if (encoded.length > threshold && this.has(event.id)) return { status: 'duplicate', message: 'already have this event' };
     const cls = kindClass(event.kind);
     const serial = this.counters.nextSerial++;
     const pubkeyBytes = Buffer.from(event.pubkey, 'hex');
@@ -194,20 +203,22 @@ export class EventStore implements EventStoreApi {
     return p;
   }
 
-  private async commit(batch: NostrEvent[]): Promise<PutResult[]> {
+  private async commit(batch: PendingPut[]): Promise<PutResult[]> {
     const now = Math.floor(Date.now() / 1000);
     const threshold = this.effectiveInlineThreshold();
     // After ENOSPC the value log refuses writes; each new batch retries, so writes resume by
     // themselves once space is freed (recover() throws while it cannot).
     if (this.vlog.writeFailure) await this.vlog.recover();
-    this.ceiling.check(batch, threshold);
+    this.ceiling.check(
+      batch.map((b) => b.event),
+      threshold,
+    );
     const seen = new Set<string>();
-    const work: Array<PreparedEvent | PutResult> = batch.map((ev) => {
-      // Cheap refusals first, so they never cost a value-log append.
-      if (seen.has(ev.id) || this.has(ev.id)) return { status: 'duplicate', message: 'already have this event' };
+    const work: Array<PreparedEvent | PutResult> = batch.map(({ event: ev, json }) => {
+      if (seen.has(ev.id)) return { status: 'duplicate', message: 'already have this event' };
       if (kindClass(ev.kind) === 'ephemeral') return { status: 'ephemeral', message: 'ephemeral events are not stored' };
       seen.add(ev.id);
-      return this.prepare(ev, threshold);
+      return this.prepare(ev, json, threshold);
     });
     if (work.some((w) => 'pointer' in w && w.pointer)) await this.vlog.flush(); // before the commit that points at it
     const before = structuredClone({ ...this.counters, payloadSizes: undefined });

@@ -117,8 +117,11 @@ export interface StoreStats {
 
 /** The store as the relay and tools see it. */
 export interface EventStoreApi {
-  /** Store one event (already shape-, id- and signature-checked by the caller). */
-  put(event: NostrEvent): Promise<PutResult>;
+  /**
+   * Store one event (already shape-, id- and signature-checked by the caller). `json`, when given,
+   * must be canonicalEventJson(event): callers that already built it save the store a second copy.
+   */
+  put(event: NostrEvent, json?: string): Promise<PutResult>;
   /** Store many; one status per event, in order. */
   putMany(events: NostrEvent[]): Promise<PutResult[]>;
   /** Fast synchronous duplicate check (id is stored). */

@@ -77,10 +77,11 @@ async function ingest(conn: Connection, ev: NostrEvent): Promise<void> {
     return;
   }
 
+  const json = canonicalEventJson(ev); // built once: stored and fanned out as the same string
   const writeStarted = performance.now();
   let result: PutResult;
   try {
-    result = await ctx.store.put(ev);
+    result = await ctx.store.put(ev, json);
   } catch (err) {
     ctx.logger.error({ err, id: ev.id }, 'store.put failed');
     return conn.ok(ev.id, false, storeFailureReason(err));
@@ -90,7 +91,7 @@ async function ingest(conn: Connection, ev: NostrEvent): Promise<void> {
   conn.ok(ev.id, accepted, reason);
   if (result.status === 'stored') {
     ctx.observer.eventStored(ev.kind);
-    ctx.subscriptions.broadcast(ev, canonicalEventJson(ev));
+    ctx.subscriptions.broadcast(ev, json);
   }
 }
 
