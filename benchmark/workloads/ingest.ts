@@ -19,7 +19,9 @@ export function tallyResult(result: WorkloadResult, tally: PublishTally): Worklo
   result.latency.ok = latencyFigure(tally.ok);
   result.counts = { sent: tally.sent, accepted: tally.accepted, duplicate: tally.duplicate, rejected: tally.rejected, errors: tally.errors };
   if (tally.sampleRefusals.length) result.notes.push(`sample refusals: ${tally.sampleRefusals.join(' | ')}`);
-  if (tally.duplicate > 0) result.notes.push(`${tally.duplicate} duplicates: the relay already held these events (not a fresh store?)`);
+  if (tally.duplicate > 0) {
+    result.notes.push(`${tally.duplicate} duplicates: events the relay already held (a reused store, or the few byte-identical events a large generated tier contains, e.g. the same reaction by the same author in the same second)`);
+  }
   return result;
 }
 
