@@ -3,21 +3,19 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Filter, NostrEvent } from '../nostr/types.js';
-import { canonicalEventJson } from '../nostr/serialize.js';
-import { dTagOf, kindClass } from '../nostr/kinds.js';
-import { expirationOf } from '../nostr/nip-tags.js';
+import { kindClass } from '../nostr/kinds.js';
 import type { EventStoreApi, GcResult, PutResult, QueryOptions, StoreOptions, StoreStats } from './types.js';
 import { openDatabases, type StoreDatabases } from './schema.js';
 import { resolveStoreOptions, writeSettingsKey, writeSettingsOf } from './options.js';
 import { ValueLog } from './value-log.js';
 import { EventCache } from './event-cache.js';
-import { decodePayload, encodePayload } from './codec.js';
+import { decodePayload } from './codec.js';
 import { emptyCounters, type CountersData } from './store-counters.js';
 import { SizeHistogram } from './size-histogram.js';
 import { WriterQueue } from './writer-queue.js';
 import { WriteTxn, type PreparedEvent } from './write-txn.js';
-import { indexableTags } from './index-entries.js';
-import { addressKey, readU64, serialKey } from './keys.js';
+import { prepareEvent, type PrepareContext } from './write-prepare.js';
+import { readU64, serialKey } from './keys.js';
 import { QueryEngine } from './query-engine.js';
 import { RecordView } from './record.js';
 import { StoreError } from './errors.js';
@@ -169,40 +167,6 @@ export class EventStore implements EventStoreApi {
     return undefined;
   }
 
-  private prepare(event: NostrEvent, given: string | undefined, threshold: number): PreparedEvent | PutResult {
-    const json = given ?? canonicalEventJson(event);
-    const encoded = encodePayload(json, this.options.compression);
-    // A known id bound for the value log is refused here, so it never costs an append; every
-    // other duplicate is caught by the write transaction's own lookup.
-    if (encoded.length > threshold && this.has(event.id)) return { status: 'duplicate', message: 'already have this event' };
-    const cls = kindClass(event.kind);
-    const serial = this.counters.nextSerial++;
-    const pubkeyBytes = Buffer.from(event.pubkey, 'hex');
-    const tags = indexableTags(event.tags);
-    let address: Buffer | undefined;
-    if (cls === 'replaceable') address = addressKey(event.kind, pubkeyBytes, '');
-    else if (cls === 'addressable') address = addressKey(event.kind, pubkeyBytes, dTagOf(event));
-    const p: PreparedEvent = {
-      event,
-      json,
-      idBytes: Buffer.from(event.id, 'hex'),
-      pubkeyBytes,
-      cls,
-      tags,
-      expiration: expirationOf(event),
-      address,
-      serial,
-      payloadBytes: encoded.length,
-    };
-    this.sizes.add(encoded.length);
-    if (encoded.length > threshold) {
-      const bytes = this.keys ? this.keys.cipher.seal(serial, encoded) : encoded;
-      p.payloadBytes = bytes.length;
-      p.pointer = this.vlog.append(serial, bytes);
-    } else p.inline = encoded;
-    return p;
-  }
-
   private async commit(batch: PendingPut[]): Promise<PutResult[]> {
     const now = Math.floor(Date.now() / 1000);
     const threshold = this.effectiveInlineThreshold();
@@ -214,11 +178,20 @@ export class EventStore implements EventStoreApi {
       threshold,
     );
     const seen = new Set<string>();
+    const ctx: PrepareContext = {
+      compression: this.options.compression,
+      threshold,
+      counters: this.counters,
+      sizes: this.sizes,
+      vlog: this.vlog,
+      keys: this.keys,
+      has: (id) => this.has(id),
+    };
     const work: Array<PreparedEvent | PutResult> = batch.map(({ event: ev, json }) => {
       if (seen.has(ev.id)) return { status: 'duplicate', message: 'already have this event' };
       if (kindClass(ev.kind) === 'ephemeral') return { status: 'ephemeral', message: 'ephemeral events are not stored' };
       seen.add(ev.id);
-      return this.prepare(ev, json, threshold);
+      return prepareEvent(ctx, ev, json);
     });
     if (work.some((w) => 'pointer' in w && w.pointer)) await this.vlog.flush(); // before the commit that points at it
     const before = structuredClone({ ...this.counters, payloadSizes: undefined });
