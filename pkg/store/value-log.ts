@@ -32,6 +32,8 @@ import {
   readFully,
   scanSegment,
 } from './vlog-entry.js';
+import { cutBack, recoverTail, syncDir } from './vlog-segment-repair.js';
+import { rewriteSegment } from './vlog-rewrite.js';
 import {
   SegmentReader,
   assertPointer,
@@ -303,13 +305,7 @@ export class ValueLog {
           throw err;
         }
         if (size <= bytes) continue;
-        const fd = fs.openSync(file, 'r+');
-        try {
-          fs.ftruncateSync(fd, bytes);
-          if (this.opts.sync) fs.fsyncSync(fd);
-        } finally {
-          fs.closeSync(fd);
-        }
+        cutBack(file, bytes, this.opts.sync);
       }
     } catch (err) {
       throw new StoreError('DISK_FULL', `${failure.message}; cutting the unwritten tail failed too: ${(err as Error).message}`, { cause: err });
@@ -391,55 +387,44 @@ export class ValueLog {
     return sum;
   }
 
-  /**
-   * GC one sealed segment: copy the entries `isLive` keeps to the head, flush, let the store
-   * repoint them (`relocate`, one LMDB transaction), and only then delete the old file.
-   *
-   * Crash reasoning: before relocate commits, the store still points at the old segment, which
-   * is intact; the copies are unreferenced bytes (harmless, reclaimed by a later GC of their
-   * segment). After relocate commits, nothing points at the old file, so deleting it, or a crash
-   * before the delete, loses nothing. If relocate throws, the old file is kept.
-   * A segment with any damaged stretch is refused (VLOG_CORRUPT) before anything is copied:
-   * deleting it could turn a damaged-but-referenced entry into a dangling pointer.
-   *
-   * bytesReclaimed = old file bytes minus the bytes written for the copies.
-   * relocate is called even when no entry was live (with an empty list).
-   */
-  async rewrite(
+  /** GC one sealed segment; see rewriteSegment (vlog-rewrite.ts) for the crash reasoning. */
+  rewrite(
     segment: number,
     isLive: (serial: number, ptr: VlogPointer) => boolean,
     relocate: (moves: VlogMove[]) => Promise<void>,
   ): Promise<{ bytesReclaimed: number; entriesMoved: number }> {
+    return rewriteSegment(this, segment, isLive, relocate);
+  }
+
+  /**
+   * @internal For rewriteSegment: claim a sealed segment for rewriting and return its file bytes.
+   * Refuses the head, one with unflushed appends, a missing one, and one already claimed.
+   */
+  claimForRewrite(segment: number): number {
     this.assertWritable();
     if (segment === this.head || this.pendingIndex.has(segment)) {
       throw new StoreError('BAD_OPTIONS', `value-log segment ${segment} is still being written and cannot be rewritten`);
     }
-    if (!this.fileBytes.has(segment)) throw missing(segment);
+    const bytes = this.fileBytes.get(segment);
+    if (bytes === undefined) throw missing(segment);
     if (this.rewriting.has(segment)) {
       throw new StoreError('BAD_OPTIONS', `value-log segment ${segment} is already being rewritten`);
     }
     this.rewriting.add(segment);
-    try {
-      const oldBytes = this.fileBytes.get(segment)!;
-      const live: { serial: number; from: VlogPointer; payload: Buffer }[] = [];
-      for (const e of this.entries(segment)) {
-        if (!e.ok) {
-          throw new StoreError('VLOG_CORRUPT', `value-log segment ${segment} is damaged at offset ${e.pointer.offset}; run verify before GC`);
-        }
-        if (isLive(e.serial, e.pointer)) live.push({ serial: e.serial, from: e.pointer, payload: e.payload });
-      }
-      const moves: VlogMove[] = live.map((e) => ({ serial: e.serial, from: e.from, to: this.append(e.serial, e.payload) }));
-      await this.flush();
-      await relocate(moves);
-      this.reader.drop(segment);
-      await fs.promises.unlink(this.segmentPath(segment));
-      this.fileBytes.delete(segment);
-      if (this.opts.sync) await syncDir(this.dir);
-      const movedBytes = moves.reduce((sum, m) => sum + ENTRY_HEADER_BYTES + m.to.length, 0);
-      return { bytesReclaimed: oldBytes - movedBytes, entriesMoved: moves.length };
-    } finally {
-      this.rewriting.delete(segment);
-    }
+    return bytes;
+  }
+
+  /** @internal Release a claim taken by claimForRewrite. */
+  releaseRewrite(segment: number): void {
+    this.rewriting.delete(segment);
+  }
+
+  /** @internal Delete a segment nothing points at any more (after GC repointed its entries). */
+  async removeSegment(segment: number): Promise<void> {
+    this.reader.drop(segment);
+    await fs.promises.unlink(this.segmentPath(segment));
+    this.fileBytes.delete(segment);
+    if (this.opts.sync) await syncDir(this.dir);
   }
 
   /** Flush what is buffered, then release every file. Later calls are no-ops. */
@@ -471,37 +456,5 @@ export class ValueLog {
     this.assertOpen();
     if (this.opts.readOnly) throw new StoreError('READ_ONLY', `value log ${this.dir} was opened read-only`);
     if (this.failure) throw this.failure;
-  }
-}
-
-/** Scan the newest segment and cut everything after its last sound entry. Returns the new size. */
-function recoverTail(file: string, recovered: VlogRecovery, sync: boolean): number {
-  const fd = fs.openSync(file, 'r+');
-  try {
-    const size = fs.fstatSync(fd).size;
-    let goodEnd = 0;
-    const bad: { offset: number; end: number }[] = [];
-    for (const item of scanSegment(fd, size)) {
-      if (item.ok) goodEnd = item.end;
-      else bad.push({ offset: item.offset, end: item.end });
-    }
-    recovered.corruptRegions = bad.filter((r) => r.end <= goodEnd);
-    if (goodEnd < size) {
-      fs.ftruncateSync(fd, goodEnd);
-      if (sync) fs.fsyncSync(fd);
-      recovered.truncatedBytes = size - goodEnd;
-    }
-    return goodEnd;
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const handle = await fs.promises.open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }

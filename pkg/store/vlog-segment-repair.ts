@@ -1,0 +1,55 @@
+// File-level repairs of value-log segments: cutting a torn tail on open, cutting back to the last
+// fsynced length after a failed write, and making file creation/removal durable.
+import * as fs from 'node:fs';
+import { scanSegment } from './vlog-entry.js';
+
+export interface TailRecovery {
+  /** Bytes cut from the end: a torn or garbage tail left by a crash. 0 when clean. */
+  truncatedBytes: number;
+  /** Damaged stretches found before the last sound entry; left in place (they may be referenced). */
+  corruptRegions: { offset: number; end: number }[];
+}
+
+/** Scan the newest segment and cut everything after its last sound entry. Returns the new size. */
+export function recoverTail(file: string, recovered: TailRecovery, sync: boolean): number {
+  const fd = fs.openSync(file, 'r+');
+  try {
+    const size = fs.fstatSync(fd).size;
+    let goodEnd = 0;
+    const bad: { offset: number; end: number }[] = [];
+    for (const item of scanSegment(fd, size)) {
+      if (item.ok) goodEnd = item.end;
+      else bad.push({ offset: item.offset, end: item.end });
+    }
+    recovered.corruptRegions = bad.filter((r) => r.end <= goodEnd);
+    if (goodEnd < size) {
+      fs.ftruncateSync(fd, goodEnd);
+      if (sync) fs.fsyncSync(fd);
+      recovered.truncatedBytes = size - goodEnd;
+    }
+    return goodEnd;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Truncate a segment back to `bytes` (its last fsynced length). */
+export function cutBack(file: string, bytes: number, sync: boolean): void {
+  const fd = fs.openSync(file, 'r+');
+  try {
+    fs.ftruncateSync(fd, bytes);
+    if (sync) fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** fsync a directory so a created or deleted file survives a crash. */
+export async function syncDir(dir: string): Promise<void> {
+  const handle = await fs.promises.open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
