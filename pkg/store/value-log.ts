@@ -32,7 +32,7 @@ import {
   readFully,
   scanSegment,
 } from './vlog-entry.js';
-import { cutBack, recoverTail, syncDir } from './vlog-segment-repair.js';
+import { cutBack, recoverTail, syncDir, type TailRecovery } from './vlog-segment-repair.js';
 import { rewriteSegment } from './vlog-rewrite.js';
 import {
   SegmentReader,
@@ -67,13 +67,9 @@ export interface ValueLogFaults {
   beforeSync?(segment: number): void;
 }
 
-export interface VlogRecovery {
+export interface VlogRecovery extends TailRecovery {
   /** The segment scanned on open (the newest one). */
   segment: number;
-  /** Bytes cut from its end: a torn or garbage tail left by a crash. 0 when clean. */
-  truncatedBytes: number;
-  /** Damaged stretches found before the last sound entry; left in place (they may be referenced). */
-  corruptRegions: { offset: number; end: number }[];
 }
 
 export interface VlogEntry {
