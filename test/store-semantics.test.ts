@@ -224,4 +224,33 @@ describe('atomic batches', () => {
     // And the store keeps working.
     expect((await store.put(events[0])).status).toBe('stored');
   });
+
+  it('a batch that fails to commit takes down the batches decided on top of it, and nothing of them is stored', async () => {
+    const first = fakeEvent({ created_at: 1 });
+    await store.put(first);
+    const before = store.stats();
+    const a = [fakeEvent({ created_at: 2 }), fakeEvent({ created_at: 3, pubkey: bob })];
+    const b = [a[0], fakeEvent({ created_at: 4 })]; // a[0] again: decided as a duplicate of the batch still committing
+    // The first batch's commit fails in lmdb-js (as a full disk would), after a while, so the second is decided meanwhile.
+    const writeSeq = store.db.writeSeq!;
+    const realIfVersion = writeSeq.ifVersion.bind(writeSeq);
+    const spy = vi.spyOn(writeSeq, 'ifVersion').mockImplementationOnce(
+      () => new Promise<boolean>((_, reject) => setTimeout(() => reject(new Error('simulated commit failure')), 30)),
+    );
+    spy.mockImplementation(realIfVersion);
+    const pa = store.putMany(a);
+    await new Promise((r) => setImmediate(r));
+    const pb = store.putMany(b);
+    await expect(pa).rejects.toThrow(/simulated commit failure/);
+    await expect(pb).rejects.toMatchObject({ code: 'WRITE_ABORTED' });
+    expect(store.writeStats.batchesDecidedOverInFlight).toBeGreaterThan(0);
+    spy.mockRestore();
+    for (const e of [...a, ...b]) expect(store.has(e.id)).toBe(false);
+    expect(await ids({})).toEqual([first.id]);
+    expect(store.stats().events).toBe(before.events);
+    expect(store.stats().eventsByKind).toEqual(before.eventsByKind);
+    // Nothing was lost for good: the callers retry and every event is stored.
+    expect((await store.putMany([...a, b[1]])).map((r) => r.status)).toEqual(['stored', 'stored', 'stored']);
+    expect(store.stats().events).toBe(before.events + 3);
+  });
 });

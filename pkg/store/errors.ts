@@ -30,7 +30,9 @@ export type StoreErrorCode =
   /** The data moved under a long operation too often (e.g. GC during a backup); run it again. */
   | 'BUSY'
   /** The operation was cancelled through its AbortSignal. */
-  | 'ABORTED';
+  | 'ABORTED'
+  /** A write batch was not written because the batch before it failed; nothing of it is stored, retry. */
+  | 'WRITE_ABORTED';
 
 export class StoreError extends Error {
   constructor(

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Filter, NostrEvent } from '../nostr/types.js';
 import { kindClass } from '../nostr/kinds.js';
 import type { EventStoreApi, GcResult, PutResult, QueryOptions, StoreOptions, StoreStats } from './types.js';
-import { openDatabases, type StoreDatabases } from './schema.js';
+import { openDatabases, WRITE_SEQ_KEY, type StoreDatabases } from './schema.js';
 import { resolveStoreOptions, writeSettingsKey, writeSettingsOf } from './options.js';
 import { ValueLog } from './value-log.js';
 import { EventCache } from './event-cache.js';
@@ -59,6 +59,12 @@ interface PendingPut {
   json?: string;
 }
 
+/** A batch after stage 1: prepared events, or the result already known (in-batch duplicate, ephemeral). */
+interface PreparedBatch {
+  work: Array<PreparedEvent | PutResult>;
+  toValueLog: boolean;
+}
+
 export class EventStore implements EventStoreApi {
   readonly options: StoreOptions;
   /** @internal parts shared with GC, sweeping, stats and verification. */
@@ -82,6 +88,19 @@ export class EventStore implements EventStoreApi {
   /** Called for every stored event a read had to skip because its payload is unreadable. */
   readonly unreadableListeners: Array<(e: UnreadableEvent) => void> = [];
   private readonly ceiling: MapCeiling;
+  // Pipelined commits (commitBatch): the batch still committing, whose decisions the next one reads;
+  // the write sequence numbers (committed, last decided, last handed out); the order batches reach lmdb-js.
+  private lastTxn: WriteTxn | undefined;
+  private committedSeq: number | null = null;
+  private decidedSeq: number | null = null;
+  private seqCounter = 0;
+  /** Set while a decided batch waits to be handed to lmdb-js (for a value-log flush or the one before it). */
+  private handingOver: Promise<void> | undefined;
+  /** Resolves once the last decided batch's outcome has been handled. */
+  private outcomesHandled: Promise<void> = Promise.resolve();
+  private writeFailures = 0;
+  /** Write-path figures: batches decided while the one before was still committing (pipelining at work). */
+  readonly writeStats = { batchesDecidedOverInFlight: 0 };
 
   private constructor(options: StoreOptions, db: StoreDatabases, vlog: ValueLog, keys: StoreKeys | undefined) {
     this.options = options;
@@ -93,7 +112,13 @@ export class EventStore implements EventStoreApi {
     this.counters = (db.meta.get(COUNTERS_KEY) as CountersData | undefined) ?? emptyCounters();
     this.sizes = new SizeHistogram(this.counters.payloadSizes);
     this.engine = new QueryEngine(db);
-    this.writer = new WriterQueue((batch) => this.commit(batch));
+    const seq = db.writeSeq?.getEntry(WRITE_SEQ_KEY)?.version ?? null;
+    this.committedSeq = this.decidedSeq = seq;
+    this.seqCounter = seq ?? 0;
+    this.writer = new WriterQueue({
+      prepare: (batch) => this.prepareBatch(batch),
+      commit: (prepared, batch) => this.commitBatch(prepared, batch),
+    });
   }
 
   static async open(partial: Partial<StoreOptions> & { dataDir: string } & OpenModes): Promise<EventStore> {
@@ -167,12 +192,14 @@ export class EventStore implements EventStoreApi {
     return undefined;
   }
 
-  private async commit(batch: PendingPut[]): Promise<PutResult[]> {
-    const now = Math.floor(Date.now() / 1000);
+  /**
+   * Stage 1 of a write batch, pure work on the events (no LMDB reads of this batch's outcome): payloads
+   * encoded and placed, records and keys built. The writer runs it for batch N+1 while batch N commits.
+   * Undefined while the value log is recovering from a failed write: the commit stage prepares then.
+   */
+  private prepareBatch(batch: PendingPut[]): PreparedBatch | undefined {
+    if (this.vlog.writeFailure) return undefined;
     const threshold = this.effectiveInlineThreshold();
-    // After ENOSPC the value log refuses writes; each new batch retries, so writes resume by
-    // themselves once space is freed (recover() throws while it cannot).
-    if (this.vlog.writeFailure) await this.vlog.recover();
     this.ceiling.check(
       batch.map((b) => b.event),
       threshold,
@@ -187,40 +214,121 @@ export class EventStore implements EventStoreApi {
       keys: this.keys,
       has: (id) => this.has(id),
     };
-    const work: Array<PreparedEvent | PutResult> = batch.map(({ event: ev, json }) => {
+    let toValueLog = false;
+    const work = batch.map(({ event: ev, json }): PreparedEvent | PutResult => {
       if (seen.has(ev.id)) return { status: 'duplicate', message: 'already have this event' };
       if (kindClass(ev.kind) === 'ephemeral') return { status: 'ephemeral', message: 'ephemeral events are not stored' };
       seen.add(ev.id);
-      return prepareEvent(ctx, ev, json);
+      const p = prepareEvent(ctx, ev, json);
+      if ('pointer' in p && p.pointer) toValueLog = true;
+      return p;
     });
-    if (work.some((w) => 'pointer' in w && w.pointer)) await this.vlog.flush(); // before the commit that points at it
+    return { work, toValueLog };
+  }
+
+  /**
+   * Stage 2: decide every event against the committed state plus the batch still committing before
+   * it (WriteTxn), then hand all writes and the counters to lmdb-js as one async batch: atomic,
+   * executed on lmdb-js's write thread, and with syncWrites resolved only once flushed to disk. The
+   * batch is conditional on the write sequence number it was decided after (schema.ts writeSeq).
+   */
+  private async commitBatch(prepared: PreparedBatch | undefined, batch: PendingPut[]): Promise<PutResult[]> {
+    if (!prepared) {
+      // After ENOSPC the value log refuses writes; each new batch retries, so writes resume by
+      // themselves once space is freed (recover() throws while it cannot).
+      if (this.vlog.writeFailure) await this.vlog.recover();
+      prepared = this.prepareBatch(batch)!;
+    }
+    const now = Math.floor(Date.now() / 1000);
+    const failuresBefore = this.writeFailures;
     const before = structuredClone({ ...this.counters, payloadSizes: undefined });
-    const settingsKey = writeSettingsKey(writeSettingsOf(this.options));
-    let txn: WriteTxn | undefined;
-    let results: PutResult[];
-    try {
-      results = await this.db.env.childTransaction(() => {
-        txn = new WriteTxn(this.db, this.counters, now);
-        const out = work.map((w) => ('event' in w ? txn!.apply(w) : w));
-        const stored = txn.effects.storedSerials.length;
-        if (stored) {
-          const rec = (this.counters.settings[settingsKey] ??= {
-            settings: writeSettingsOf(this.options),
-            firstWriteAt: now,
-            eventsWritten: 0,
-          });
-          rec.eventsWritten += stored;
-        }
-        this.counters.payloadSizes = this.sizes.counts;
-        this.db.meta.put(COUNTERS_KEY, this.counters);
-        return out;
-      });
-    } catch (e) {
+    const restore = () => {
+      // Only the first failure restores: later batches in flight were decided on top of it.
+      if (failuresBefore !== this.writeFailures) return;
+      this.writeFailures++;
       this.counters = { ...before, nextSerial: this.counters.nextSerial, payloadSizes: this.sizes.counts };
+      this.lastTxn = undefined;
+      this.decidedSeq = this.committedSeq;
+    };
+    const txn = new WriteTxn(this.db, this.counters, now, this.lastTxn);
+    if (this.lastTxn?.committing) this.writeStats.batchesDecidedOverInFlight++;
+    let results: PutResult[];
+    let committed: Promise<boolean>;
+    let seq = 0;
+    try {
+      results = prepared.work.map((w) => ('event' in w ? txn.apply(w) : w));
+      const stored = txn.effects.storedSerials.length;
+      if (stored) {
+        const settingsKey = writeSettingsKey(writeSettingsOf(this.options));
+        const rec = (this.counters.settings[settingsKey] ??= {
+          settings: writeSettingsOf(this.options),
+          firstWriteAt: now,
+          eventsWritten: 0,
+        });
+        rec.eventsWritten += stored;
+      }
+      this.counters.payloadSizes = this.sizes.counts;
+      if (txn.queuedWrites === 0) {
+        txn.settled();
+        return results;
+      }
+      const after = this.decidedSeq;
+      seq = ++this.seqCounter; // never reused, so a batch decided after a failed one cannot pass later
+      this.decidedSeq = seq;
+      this.lastTxn = txn;
+      const counters = structuredClone(this.counters); // as of this batch: the next one changes them before this one is written
+      const issue = (): Promise<boolean> =>
+        // null = "not written yet" (lmdb-js ifNoExists), which its typings leave out.
+        this.db.writeSeq!.ifVersion(WRITE_SEQ_KEY, after as number, () => {
+          txn.writeOut();
+          this.db.meta.put(COUNTERS_KEY, counters);
+          this.db.writeSeq!.put(WRITE_SEQ_KEY, '', seq);
+        });
+      // Batches reach lmdb-js in the order they were decided, each after the value-log entries it
+      // points at are flushed. With nothing ahead of it and nothing to flush, hand over right now.
+      if (!this.handingOver && !prepared.toValueLog) committed = issue();
+      else {
+        const ahead = this.handingOver;
+        const handing = (async () => {
+          await ahead;
+          if (prepared.toValueLog) await this.vlog.flush(); // before the commit that points at it
+        })();
+        const handed = handing.then(() => undefined, () => undefined);
+        this.handingOver = handed;
+        void handed.then(() => {
+          if (this.handingOver === handed) this.handingOver = undefined;
+        });
+        committed = handing.then(issue);
+      }
+    } catch (e) {
+      txn.settled();
+      restore();
       throw wrapLmdbError(e);
     }
-    for (const s of txn!.effects.removedSerials) this.cache.delete(s);
-    return results;
+    // Outcomes are handled in decision order, so the first failure is the one that restores.
+    const earlier = this.outcomesHandled;
+    let handled!: () => void;
+    this.outcomesHandled = new Promise<void>((r) => (handled = r));
+    let outcome: boolean | Error;
+    try {
+      outcome = await committed;
+    } catch (e) {
+      outcome = e instanceof Error ? e : new Error(String(e));
+    }
+    await earlier;
+    try {
+      txn.settled();
+      if (outcome !== true) {
+        restore();
+        if (outcome instanceof Error) throw wrapLmdbError(outcome);
+        throw new StoreError('WRITE_ABORTED', 'an earlier write batch failed, so this one was not written; nothing of it is stored, retry');
+      }
+      this.committedSeq = seq;
+      for (const s of txn.effects.removedSerials) this.cache.delete(s);
+      return results;
+    } finally {
+      handled();
+    }
   }
 
   // ---- reads ----

@@ -20,6 +20,7 @@ export async function sweepExpired(store: EventStore, now: number): Promise<numb
           if (buf) txn.remove(serial, new RecordView(buf));
           else store.db.index.remove(key as Buffer); // orphan: drop it so the sweep moves on
         }
+        txn.writeOut();
         txnRemoved.push(...txn.effects.removedSerials);
         store.db.meta.put('counters', store.counters);
       });

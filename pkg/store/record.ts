@@ -22,26 +22,36 @@ const FLAG_EXPIRATION = 2;
 export interface RecordInput {
   kind: number;
   createdAt: number;
-  id: Buffer;
-  pubkey: Buffer;
+  id: Uint8Array;
+  pubkey: Uint8Array;
   expiration?: number;
   tags: [string, string][];
+  /** The encoded inline payload (codec flag + bytes)… */
   inline?: Buffer;
+  /** …or, for an uncompressed inline payload, its JSON: written straight into the record (one copy, no temporary). */
+  inlineJson?: string;
   pointer?: VlogPointer;
 }
 
+/** Bytes of the encoded payload `{ inlineJson }` stands for: the codec flag plus the UTF-8 JSON. */
+export function plainPayloadBytes(json: string): number {
+  return 1 + Buffer.byteLength(json, 'utf8');
+}
+
 export function encodeRecord(r: RecordInput): Buffer {
-  const tagBytes = r.tags.map(([, v]) => Buffer.from(v, 'utf8'));
+  const inline = r.inline !== undefined || r.inlineJson !== undefined;
   let size = 76 + (r.expiration !== undefined ? 8 : 0) + 2;
-  for (const t of tagBytes) size += 3 + t.length;
-  size += r.inline ? r.inline.length : 12;
+  const tagLengths = new Array<number>(r.tags.length);
+  for (let i = 0; i < r.tags.length; i++) size += 3 + (tagLengths[i] = Buffer.byteLength(r.tags[i][1], 'utf8'));
+  const jsonBytes = r.inlineJson !== undefined ? Buffer.byteLength(r.inlineJson, 'utf8') : 0;
+  size += r.inline ? r.inline.length : r.inlineJson !== undefined ? 1 + jsonBytes : 12;
   const b = Buffer.allocUnsafe(size);
   b[0] = VERSION;
-  b[1] = (r.inline ? FLAG_INLINE : 0) | (r.expiration !== undefined ? FLAG_EXPIRATION : 0);
+  b[1] = (inline ? FLAG_INLINE : 0) | (r.expiration !== undefined ? FLAG_EXPIRATION : 0);
   b.writeUInt16BE(r.kind, 2);
   writeU64(b, 4, r.createdAt);
-  r.id.copy(b, 12);
-  r.pubkey.copy(b, 44);
+  b.set(r.id, 12);
+  b.set(r.pubkey, 44);
   let o = 76;
   if (r.expiration !== undefined) {
     writeU64(b, o, r.expiration);
@@ -49,15 +59,17 @@ export function encodeRecord(r: RecordInput): Buffer {
   }
   b.writeUInt16BE(r.tags.length, o);
   o += 2;
-  r.tags.forEach(([letter], i) => {
-    const v = tagBytes[i];
-    b[o] = letter.charCodeAt(0);
-    b.writeUInt16BE(v.length, o + 1);
-    v.copy(b, o + 3);
-    o += 3 + v.length;
-  });
-  if (r.inline) r.inline.copy(b, o);
-  else {
+  for (let i = 0; i < r.tags.length; i++) {
+    b[o] = r.tags[i][0].charCodeAt(0);
+    b.writeUInt16BE(tagLengths[i], o + 1);
+    b.write(r.tags[i][1], o + 3, 'utf8');
+    o += 3 + tagLengths[i];
+  }
+  if (r.inline) b.set(r.inline, o);
+  else if (r.inlineJson !== undefined) {
+    b[o] = 0x00; // codec flag "none" (codec.ts)
+    b.write(r.inlineJson, o + 1, 'utf8');
+  } else {
     const p = r.pointer!;
     b.writeUInt32BE(p.segment, o);
     b.writeUInt32BE(p.offset, o + 4);

@@ -18,7 +18,15 @@ export interface StoreDatabases {
   deletedAddresses: Database<Buffer, Buffer>;
   /** Store-level metadata (counters, write-settings records, format version) as JSON. */
   meta: Database<unknown, string>;
+  /**
+   * One versioned key whose version is the sequence number of the last committed write batch. Each
+   * batch is written only if it still holds the number the batch was decided after, so a batch decided
+   * on top of one that failed can never land. Absent when opened read-only.
+   */
+  writeSeq?: Database<string, string>;
 }
+
+export const WRITE_SEQ_KEY = 'seq';
 
 export const FORMAT_VERSION = 1;
 
@@ -59,5 +67,6 @@ export function openDatabases(dataDir: string, opts: OpenDatabaseOptions): Store
     deletedIds: env.openDB<Buffer, Buffer>('deleted-ids', bin),
     deletedAddresses: env.openDB<Buffer, Buffer>('deleted-addresses', bin),
     meta: env.openDB<unknown, string>('meta', { encoding: 'json' }),
+    writeSeq: opts.readOnly ? undefined : env.openDB<string, string>('write-seq', { useVersions: true, encoding: 'string' }),
   };
 }

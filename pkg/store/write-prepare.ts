@@ -1,5 +1,6 @@
 // Everything about one event that can be worked out before the write transaction: its payload
-// (encoded, sealed, placed inline or appended to the value log), serial, keys and address.
+// (encoded, sealed, placed inline or appended to the value log), serial, metadata record, index
+// keys and address. Pure work on the event, so it can run while the previous batch commits.
 import type { NostrEvent } from '../nostr/types.js';
 import { canonicalEventJson } from '../nostr/serialize.js';
 import { dTagOf, kindClass } from '../nostr/kinds.js';
@@ -11,8 +12,9 @@ import type { CountersData } from './store-counters.js';
 import type { SizeHistogram } from './size-histogram.js';
 import type { StoreKeys } from './payload-cipher.js';
 import { encodePayload } from './codec.js';
-import { indexableTags } from './index-entries.js';
-import { addressKey } from './keys.js';
+import { indexableTags, indexKeysOf } from './index-entries.js';
+import { addressKey, serialKey } from './keys.js';
+import { encodeRecord, plainPayloadBytes } from './record.js';
 
 export interface PrepareContext {
   compression: CompressionCodec;
@@ -27,8 +29,12 @@ export interface PrepareContext {
 
 /** `json` is the event's canonical JSON when the caller already built it. */
 export function prepareEvent(ctx: PrepareContext, event: NostrEvent, json = canonicalEventJson(event)): PreparedEvent | PutResult {
-  const encoded = encodePayload(json, ctx.compression);
-  const toValueLog = encoded.length > ctx.threshold;
+  // Uncompressed payloads are sized without encoding them and, when inline, written straight into
+  // the record (the common case: no temporary payload buffer).
+  const plain = ctx.compression === 'none';
+  let encoded = plain ? undefined : encodePayload(json, ctx.compression);
+  const encodedBytes = encoded ? encoded.length : plainPayloadBytes(json);
+  const toValueLog = encodedBytes > ctx.threshold;
   // A known id bound for the value log is refused here, so it never costs an append; every
   // other duplicate is caught by the write transaction's own lookup.
   if (toValueLog && ctx.has(event.id)) return { status: 'duplicate', message: 'already have this event' };
@@ -38,23 +44,39 @@ export function prepareEvent(ctx: PrepareContext, event: NostrEvent, json = cano
   let address: Buffer | undefined;
   if (cls === 'replaceable') address = addressKey(event.kind, pubkeyBytes, '');
   else if (cls === 'addressable') address = addressKey(event.kind, pubkeyBytes, dTagOf(event));
-  const p: PreparedEvent = {
+  const idBytes = Buffer.from(event.id, 'hex');
+  const tags = indexableTags(event.tags);
+  const expiration = expirationOf(event);
+  ctx.sizes.add(encodedBytes);
+  let payloadBytes = encodedBytes;
+  let pointer: PreparedEvent['pointer'];
+  if (toValueLog) {
+    encoded ??= encodePayload(json, 'none');
+    const bytes = ctx.keys ? ctx.keys.cipher.seal(serial, encoded) : encoded;
+    payloadBytes = bytes.length;
+    pointer = ctx.vlog.append(serial, bytes);
+  }
+  const fields = { kind: event.kind, createdAt: event.created_at, idBytes, pubkeyBytes, tags, expiration };
+  const record = encodeRecord({
+    ...fields,
+    id: idBytes,
+    pubkey: pubkeyBytes,
+    pointer,
+    inline: toValueLog ? undefined : encoded,
+    inlineJson: toValueLog || encoded ? undefined : json,
+  });
+  return {
     event,
-    json,
-    idBytes: Buffer.from(event.id, 'hex'),
+    idBytes,
     pubkeyBytes,
     cls,
-    tags: indexableTags(event.tags),
-    expiration: expirationOf(event),
+    expiration,
     address,
     serial,
-    payloadBytes: encoded.length,
+    pointer,
+    payloadBytes,
+    serialKey: serialKey(serial),
+    record,
+    indexKeys: indexKeysOf(fields, serial),
   };
-  ctx.sizes.add(encoded.length);
-  if (toValueLog) {
-    const bytes = ctx.keys ? ctx.keys.cipher.seal(serial, encoded) : encoded;
-    p.payloadBytes = bytes.length;
-    p.pointer = ctx.vlog.append(serial, bytes);
-  } else p.inline = encoded;
-  return p;
 }
