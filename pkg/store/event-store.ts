@@ -62,7 +62,8 @@ interface PendingPut {
 /** A batch after stage 1: prepared events, or the result already known (in-batch duplicate, ephemeral). */
 interface PreparedBatch {
   work: Array<PreparedEvent | PutResult>;
-  toValueLog: boolean;
+  /** The flush of the value-log entries this batch appended, when it appended any. */
+  valueLogFlushed: Promise<void> | undefined;
 }
 
 export class EventStore implements EventStoreApi {
@@ -223,7 +224,11 @@ export class EventStore implements EventStoreApi {
       if ('pointer' in p && p.pointer) toValueLog = true;
       return p;
     });
-    return { work, toValueLog };
+    // Start the value-log fsync now: it runs while this batch is decided, so the hand-over to
+    // lmdb-js rarely waits for it.
+    const valueLogFlushed = toValueLog ? this.vlog.flush() : undefined;
+    valueLogFlushed?.catch(() => undefined); // the commit stage awaits it and reports the failure
+    return { work, valueLogFlushed };
   }
 
   /**
@@ -286,12 +291,13 @@ export class EventStore implements EventStoreApi {
         });
       // Batches reach lmdb-js in the order they were decided, each after the value-log entries it
       // points at are flushed. With nothing ahead of it and nothing to flush, hand over right now.
-      if (!this.handingOver && !prepared.toValueLog) committed = issue();
+      const flushed = prepared.valueLogFlushed;
+      if (!this.handingOver && !flushed) committed = issue();
       else {
         const ahead = this.handingOver;
         const handing = (async () => {
           await ahead;
-          if (prepared.toValueLog) await this.vlog.flush(); // before the commit that points at it
+          await flushed; // the value-log entries are durable before the commit that points at them
         })();
         const handed = handing.then(() => undefined, () => undefined);
         this.handingOver = handed;

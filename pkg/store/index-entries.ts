@@ -16,43 +16,48 @@ export interface IndexedFields {
  * path builds ~6 per event, and separate small buffers were a visible share of its time and GC).
  */
 export function indexKeysOf(f: IndexedFields, serial: number): Buffer[] {
-  const suffix = Buffer.allocUnsafe(SUFFIX_BYTES);
-  writeSuffix(suffix, 0, f.createdAt, f.idBytes, serial);
-  const tagValues = f.tags.map(([, value]) => encodeTagValue(value));
+  const tags = f.tags;
+  const tagValues: Buffer[] = new Array(tags.length);
   let size = 33 + 3 + 35 + 1 + 4 * SUFFIX_BYTES + (f.expiration !== undefined ? 17 : 0);
-  for (const v of tagValues) size += 2 + v.length + SUFFIX_BYTES;
+  for (let i = 0; i < tags.length; i++) size += 2 + (tagValues[i] = encodeTagValue(tags[i][1])).length + SUFFIX_BYTES;
   const block = Buffer.allocUnsafe(size);
-  const keys: Buffer[] = [];
-  let o = 0;
-  const finish = (prefixEnd: number) => {
-    block.set(suffix, prefixEnd);
-    keys.push(block.subarray(o, prefixEnd + SUFFIX_BYTES));
-    o = prefixEnd + SUFFIX_BYTES;
-  };
-  block[o] = IndexPrefix.pubkey;
-  block.set(f.pubkeyBytes, o + 1);
-  finish(o + 33);
+  // The 24-byte suffix is written once, after the first prefix, and copied after the others.
+  const keys: Buffer[] = new Array(4 + tags.length + (f.expiration !== undefined ? 1 : 0));
+  block[0] = IndexPrefix.pubkey;
+  block.set(f.pubkeyBytes, 1);
+  writeSuffix(block, 33, f.createdAt, f.idBytes, serial);
+  const suffix = block.subarray(33, 33 + SUFFIX_BYTES);
+  keys[0] = block.subarray(0, 33 + SUFFIX_BYTES);
+  let o = 33 + SUFFIX_BYTES;
   block[o] = IndexPrefix.kind;
   block.writeUInt16BE(f.kind, o + 1);
-  finish(o + 3);
+  o = endKey(block, o, 3, suffix, keys, 1);
   block[o] = IndexPrefix.pubkeyKind;
   block.set(f.pubkeyBytes, o + 1);
   block.writeUInt16BE(f.kind, o + 33);
-  finish(o + 35);
+  o = endKey(block, o, 35, suffix, keys, 2);
   block[o] = IndexPrefix.createdAt;
-  finish(o + 1);
-  f.tags.forEach(([letter], i) => {
+  o = endKey(block, o, 1, suffix, keys, 3);
+  for (let i = 0; i < tags.length; i++) {
     block[o] = IndexPrefix.tag;
-    block[o + 1] = letter.charCodeAt(0);
+    block[o + 1] = tags[i][0].charCodeAt(0);
     block.set(tagValues[i], o + 2);
-    finish(o + 2 + tagValues[i].length);
-  });
+    o = endKey(block, o, 2 + tagValues[i].length, suffix, keys, 4 + i);
+  }
   if (f.expiration !== undefined) {
     const k = expirationKey(f.expiration, serial);
     block.set(k, o);
-    keys.push(block.subarray(o, o + k.length));
+    keys[keys.length - 1] = block.subarray(o, o + k.length);
   }
   return keys;
+}
+
+/** Append the suffix after a key's prefix (at start..start+prefixLength) and record the key; returns the next offset. */
+function endKey(block: Buffer, start: number, prefixLength: number, suffix: Buffer, keys: Buffer[], n: number): number {
+  const end = start + prefixLength + SUFFIX_BYTES;
+  block.set(suffix, start + prefixLength);
+  keys[n] = block.subarray(start, end);
+  return end;
 }
 
 /** Longest tag value kept in the metadata record and indexes (its length field is 16 bits). */

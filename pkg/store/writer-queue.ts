@@ -50,6 +50,7 @@ export class WriterQueue<T, R, P = unknown> {
   /** After a failure: start nothing until every batch in flight has settled. */
   private draining = false;
   private scheduled = false;
+  private aheadScheduled = false;
   private idleWaiters: Array<() => void> = [];
   /** Sizes of the most recent batches (for stats / metrics). */
   readonly batchSizes: number[] = [];
@@ -93,7 +94,7 @@ export class WriterQueue<T, R, P = unknown> {
   }
 
   private isIdle(): boolean {
-    return !this.jobRunning && !this.scheduled && this.inFlight.length === 0 && !this.ahead && this.pending.length === 0 && this.jobs.length === 0;
+    return !this.jobRunning && !this.scheduled && !this.aheadScheduled && this.inFlight.length === 0 && !this.ahead && this.pending.length === 0 && this.jobs.length === 0;
   }
 
   private schedule(): void {
@@ -110,12 +111,25 @@ export class WriterQueue<T, R, P = unknown> {
   private pump(): void {
     if (this.jobRunning) return;
     // A batch prepared ahead commits before any exclusive job: its payloads are already placed.
-    while (!this.draining && this.inFlight.length < DEPTH && (this.ahead || (this.jobs.length === 0 && this.pending.length > 0))) {
-      const batch = this.ahead ?? this.take();
+    if (this.ahead && !this.draining && this.inFlight.length < DEPTH) {
+      this.startCommit(this.ahead);
       this.ahead = undefined;
-      this.startCommit(batch);
     }
-    if (!this.ahead && !this.draining && this.jobs.length === 0 && this.pending.length > 0) this.ahead = this.take();
+    // At most one batch is prepared per turn, and only with nothing exclusive waiting. The next one
+    // is prepared in a later turn, so the batches just started get to hand their writes to lmdb-js
+    // first (their value-log fsync completing, say) and its write thread is not idle meanwhile.
+    const canTake = !this.draining && this.jobs.length === 0 && this.pending.length > 0;
+    if (canTake && !this.ahead && this.inFlight.length < DEPTH && this.inFlight.length === 0) {
+      this.startCommit(this.take());
+    }
+    if (canTake && !this.ahead && !this.aheadScheduled && this.pending.length > 0) {
+      this.aheadScheduled = true;
+      setImmediate(() => {
+        this.aheadScheduled = false;
+        if (!this.ahead && !this.draining && this.jobs.length === 0 && this.pending.length > 0) this.ahead = this.take();
+        this.pump();
+      });
+    }
     if (this.inFlight.length === 0 && !this.ahead && this.jobs.length > 0) {
       const job = this.jobs.shift()!;
       this.jobRunning = true;

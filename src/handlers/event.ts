@@ -127,6 +127,8 @@ export function storeFailureReason(err: unknown): string {
       return 'error: the relay could not write to disk and needs a restart by its operator; nothing was stored';
     case 'CLOSED':
       return 'error: relay is shutting down; try again shortly';
+    case 'WRITE_ABORTED':
+      return 'error: a write just before this one failed, so this event was not stored; try again';
     default:
       return 'error: could not store this event; try again';
   }
