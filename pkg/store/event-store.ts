@@ -13,7 +13,8 @@ import { decodePayload } from './codec.js';
 import { emptyCounters, type CountersData } from './store-counters.js';
 import { SizeHistogram } from './size-histogram.js';
 import { WriterQueue } from './writer-queue.js';
-import { WriteTxn, type PreparedEvent } from './write-txn.js';
+import { WriteTxn } from './write-txn.js';
+import { PreparedEvent } from './prepared-event.js';
 import { prepareEvent, type PrepareContext } from './write-prepare.js';
 import { readU64, serialKey } from './keys.js';
 import { QueryEngine } from './query-engine.js';
@@ -221,7 +222,7 @@ export class EventStore implements EventStoreApi {
       if (kindClass(ev.kind) === 'ephemeral') return { status: 'ephemeral', message: 'ephemeral events are not stored' };
       seen.add(ev.id);
       const p = prepareEvent(ctx, ev, json);
-      if ('pointer' in p && p.pointer) toValueLog = true;
+      if (p instanceof PreparedEvent && p.pointer) toValueLog = true;
       return p;
     });
     // Start the value-log fsync now: it runs while this batch is decided, so the hand-over to
@@ -261,7 +262,7 @@ export class EventStore implements EventStoreApi {
     let committed: Promise<boolean>;
     let seq = 0;
     try {
-      results = prepared.work.map((w) => ('event' in w ? txn.apply(w) : w));
+      results = prepared.work.map((w) => (w instanceof PreparedEvent ? txn.apply(w) : w));
       const stored = txn.effects.storedSerials.length;
       if (stored) {
         const settingsKey = writeSettingsKey(writeSettingsOf(this.options));

@@ -11,53 +11,67 @@ export interface IndexedFields {
   expiration?: number;
 }
 
-/**
- * Every index key of one event, in one allocation: the keys are views into a single buffer (a write
- * path builds ~6 per event, and separate small buffers were a visible share of its time and GC).
- */
+/** Every index key of one event, as views into one buffer. */
 export function indexKeysOf(f: IndexedFields, serial: number): Buffer[] {
+  const tagValues = encodedTagValues(f.tags);
+  const block = Buffer.allocUnsafe(indexKeysSize(f.expiration !== undefined, tagValues));
+  const ends = writeIndexKeys(block, 0, f, serial, tagValues);
+  return ends.map((end, i) => block.subarray(i === 0 ? 0 : ends[i - 1], end));
+}
+
+/** The tags' values as they appear in index keys (keys.ts encodeTagValue). */
+export function encodedTagValues(tags: [string, string][]): Buffer[] {
+  return tags.map(([, value]) => encodeTagValue(value));
+}
+
+export function indexKeysSize(expires: boolean, tagValues: Buffer[]): number {
+  let size = 33 + 3 + 35 + 1 + 4 * SUFFIX_BYTES + (expires ? 17 : 0);
+  for (const v of tagValues) size += 2 + v.length + SUFFIX_BYTES;
+  return size;
+}
+
+/**
+ * Write every index key of one event back to back at `block[at…]` (indexKeysSize bytes): pubkey,
+ * kind, pubkey·kind, created_at, one per tag, expiration. Returns each key's end offset. The write
+ * path keeps an event's keys inside one buffer (many small buffers were a visible share of its
+ * time and of GC).
+ */
+export function writeIndexKeys(block: Buffer, at: number, f: IndexedFields, serial: number, tagValues: Buffer[]): number[] {
   const tags = f.tags;
-  const tagValues: Buffer[] = new Array(tags.length);
-  let size = 33 + 3 + 35 + 1 + 4 * SUFFIX_BYTES + (f.expiration !== undefined ? 17 : 0);
-  for (let i = 0; i < tags.length; i++) size += 2 + (tagValues[i] = encodeTagValue(tags[i][1])).length + SUFFIX_BYTES;
-  const block = Buffer.allocUnsafe(size);
+  const ends: number[] = new Array(4 + tags.length + (f.expiration !== undefined ? 1 : 0));
   // The 24-byte suffix is written once, after the first prefix, and copied after the others.
-  const keys: Buffer[] = new Array(4 + tags.length + (f.expiration !== undefined ? 1 : 0));
-  block[0] = IndexPrefix.pubkey;
-  block.set(f.pubkeyBytes, 1);
-  writeSuffix(block, 33, f.createdAt, f.idBytes, serial);
-  const suffix = block.subarray(33, 33 + SUFFIX_BYTES);
-  keys[0] = block.subarray(0, 33 + SUFFIX_BYTES);
-  let o = 33 + SUFFIX_BYTES;
+  block[at] = IndexPrefix.pubkey;
+  block.set(f.pubkeyBytes, at + 1);
+  writeSuffix(block, at + 33, f.createdAt, f.idBytes, serial);
+  const suffix = block.subarray(at + 33, at + 33 + SUFFIX_BYTES);
+  let o = (ends[0] = at + 33 + SUFFIX_BYTES);
   block[o] = IndexPrefix.kind;
   block.writeUInt16BE(f.kind, o + 1);
-  o = endKey(block, o, 3, suffix, keys, 1);
+  o = ends[1] = endKey(block, o, 3, suffix);
   block[o] = IndexPrefix.pubkeyKind;
   block.set(f.pubkeyBytes, o + 1);
   block.writeUInt16BE(f.kind, o + 33);
-  o = endKey(block, o, 35, suffix, keys, 2);
+  o = ends[2] = endKey(block, o, 35, suffix);
   block[o] = IndexPrefix.createdAt;
-  o = endKey(block, o, 1, suffix, keys, 3);
+  o = ends[3] = endKey(block, o, 1, suffix);
   for (let i = 0; i < tags.length; i++) {
     block[o] = IndexPrefix.tag;
     block[o + 1] = tags[i][0].charCodeAt(0);
     block.set(tagValues[i], o + 2);
-    o = endKey(block, o, 2 + tagValues[i].length, suffix, keys, 4 + i);
+    o = ends[4 + i] = endKey(block, o, 2 + tagValues[i].length, suffix);
   }
   if (f.expiration !== undefined) {
     const k = expirationKey(f.expiration, serial);
     block.set(k, o);
-    keys[keys.length - 1] = block.subarray(o, o + k.length);
+    ends[ends.length - 1] = o + k.length;
   }
-  return keys;
+  return ends;
 }
 
-/** Append the suffix after a key's prefix (at start..start+prefixLength) and record the key; returns the next offset. */
-function endKey(block: Buffer, start: number, prefixLength: number, suffix: Buffer, keys: Buffer[], n: number): number {
-  const end = start + prefixLength + SUFFIX_BYTES;
+/** Append the suffix after a key's prefix (at start..start+prefixLength); returns where the key ends. */
+function endKey(block: Buffer, start: number, prefixLength: number, suffix: Buffer): number {
   block.set(suffix, start + prefixLength);
-  keys[n] = block.subarray(start, end);
-  return end;
+  return start + prefixLength + SUFFIX_BYTES;
 }
 
 /** Longest tag value kept in the metadata record and indexes (its length field is 16 bits). */

@@ -38,44 +38,53 @@ export function plainPayloadBytes(json: string): number {
   return 1 + Buffer.byteLength(json, 'utf8');
 }
 
-export function encodeRecord(r: RecordInput): Buffer {
-  const inline = r.inline !== undefined || r.inlineJson !== undefined;
+/** Bytes of the record `r` encodes to (only the lengths matter). */
+export function recordSize(r: Pick<RecordInput, 'expiration' | 'tags' | 'inline' | 'inlineJson'>): number {
   let size = 76 + (r.expiration !== undefined ? 8 : 0) + 2;
-  const tagLengths = new Array<number>(r.tags.length);
-  for (let i = 0; i < r.tags.length; i++) size += 3 + (tagLengths[i] = Buffer.byteLength(r.tags[i][1], 'utf8'));
-  const jsonBytes = r.inlineJson !== undefined ? Buffer.byteLength(r.inlineJson, 'utf8') : 0;
-  size += r.inline ? r.inline.length : r.inlineJson !== undefined ? 1 + jsonBytes : 12;
-  const b = Buffer.allocUnsafe(size);
-  b[0] = VERSION;
-  b[1] = (inline ? FLAG_INLINE : 0) | (r.expiration !== undefined ? FLAG_EXPIRATION : 0);
-  b.writeUInt16BE(r.kind, 2);
-  writeU64(b, 4, r.createdAt);
-  b.set(r.id, 12);
-  b.set(r.pubkey, 44);
-  let o = 76;
+  for (const [, value] of r.tags) size += 3 + Buffer.byteLength(value, 'utf8');
+  return size + (r.inline ? r.inline.length : r.inlineJson !== undefined ? plainPayloadBytes(r.inlineJson) : 12);
+}
+
+export function encodeRecord(r: RecordInput): Buffer {
+  const b = Buffer.allocUnsafe(recordSize(r));
+  writeRecord(b, 0, r);
+  return b;
+}
+
+/** Write the record at `b[at…]` (recordSize(r) bytes); returns where it ends. */
+export function writeRecord(b: Buffer, at: number, r: RecordInput): number {
+  b[at] = VERSION;
+  b[at + 1] = (r.inline !== undefined || r.inlineJson !== undefined ? FLAG_INLINE : 0) | (r.expiration !== undefined ? FLAG_EXPIRATION : 0);
+  b.writeUInt16BE(r.kind, at + 2);
+  writeU64(b, at + 4, r.createdAt);
+  b.set(r.id, at + 12);
+  b.set(r.pubkey, at + 44);
+  let o = at + 76;
   if (r.expiration !== undefined) {
     writeU64(b, o, r.expiration);
     o += 8;
   }
   b.writeUInt16BE(r.tags.length, o);
   o += 2;
-  for (let i = 0; i < r.tags.length; i++) {
-    b[o] = r.tags[i][0].charCodeAt(0);
-    b.writeUInt16BE(tagLengths[i], o + 1);
-    b.write(r.tags[i][1], o + 3, 'utf8');
-    o += 3 + tagLengths[i];
+  for (const [letter, value] of r.tags) {
+    b[o] = letter.charCodeAt(0);
+    const len = b.write(value, o + 3, 'utf8');
+    b.writeUInt16BE(len, o + 1);
+    o += 3 + len;
   }
-  if (r.inline) b.set(r.inline, o);
-  else if (r.inlineJson !== undefined) {
+  if (r.inline) {
+    b.set(r.inline, o);
+    return o + r.inline.length;
+  }
+  if (r.inlineJson !== undefined) {
     b[o] = 0x00; // codec flag "none" (codec.ts)
-    b.write(r.inlineJson, o + 1, 'utf8');
-  } else {
-    const p = r.pointer!;
-    b.writeUInt32BE(p.segment, o);
-    b.writeUInt32BE(p.offset, o + 4);
-    b.writeUInt32BE(p.length, o + 8);
+    return o + 1 + b.write(r.inlineJson, o + 1, 'utf8');
   }
-  return b;
+  const p = r.pointer!;
+  b.writeUInt32BE(p.segment, o);
+  b.writeUInt32BE(p.offset, o + 4);
+  b.writeUInt32BE(p.length, o + 8);
+  return o + 12;
 }
 
 /** A zero-copy view over a stored record; fields decode on demand. */

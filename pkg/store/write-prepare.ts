@@ -6,15 +6,16 @@ import { canonicalEventJson } from '../nostr/serialize.js';
 import { dTagOf, kindClass } from '../nostr/kinds.js';
 import { expirationOf } from '../nostr/nip-tags.js';
 import type { CompressionCodec, PutResult } from './types.js';
-import type { PreparedEvent } from './write-txn.js';
 import type { ValueLog } from './value-log.js';
 import type { CountersData } from './store-counters.js';
 import type { SizeHistogram } from './size-histogram.js';
 import type { StoreKeys } from './payload-cipher.js';
 import { encodePayload } from './codec.js';
-import { indexableTags, indexKeysOf } from './index-entries.js';
-import { addressKey, serialKey } from './keys.js';
-import { encodeRecord, plainPayloadBytes } from './record.js';
+import { encodedTagValues, indexableTags, indexKeysSize, writeIndexKeys } from './index-entries.js';
+import { addressKey, writeU64 } from './keys.js';
+import { plainPayloadBytes, recordSize, writeRecord } from './record.js';
+import { PREPARED_HEADER_BYTES, PreparedEvent } from './prepared-event.js';
+import type { VlogPointer } from './value-log.js';
 
 export interface PrepareContext {
   compression: CompressionCodec;
@@ -31,8 +32,7 @@ export interface PrepareContext {
 export function prepareEvent(ctx: PrepareContext, event: NostrEvent, json = canonicalEventJson(event)): PreparedEvent | PutResult {
   // Uncompressed payloads are sized without encoding them and, when inline, written straight into
   // the record (the common case: no temporary payload buffer).
-  const plain = ctx.compression === 'none';
-  let encoded = plain ? undefined : encodePayload(json, ctx.compression);
+  let encoded = ctx.compression === 'none' ? undefined : encodePayload(json, ctx.compression);
   const encodedBytes = encoded ? encoded.length : plainPayloadBytes(json);
   const toValueLog = encodedBytes > ctx.threshold;
   // A known id bound for the value log is refused here, so it never costs an append; every
@@ -40,43 +40,33 @@ export function prepareEvent(ctx: PrepareContext, event: NostrEvent, json = cano
   if (toValueLog && ctx.has(event.id)) return { status: 'duplicate', message: 'already have this event' };
   const cls = kindClass(event.kind);
   const serial = ctx.counters.nextSerial++;
-  const pubkeyBytes = Buffer.from(event.pubkey, 'hex');
-  let address: Buffer | undefined;
-  if (cls === 'replaceable') address = addressKey(event.kind, pubkeyBytes, '');
-  else if (cls === 'addressable') address = addressKey(event.kind, pubkeyBytes, dTagOf(event));
-  const idBytes = Buffer.from(event.id, 'hex');
   const tags = indexableTags(event.tags);
   const expiration = expirationOf(event);
   ctx.sizes.add(encodedBytes);
   let payloadBytes = encodedBytes;
-  let pointer: PreparedEvent['pointer'];
+  let pointer: VlogPointer | undefined;
   if (toValueLog) {
     encoded ??= encodePayload(json, 'none');
     const bytes = ctx.keys ? ctx.keys.cipher.seal(serial, encoded) : encoded;
     payloadBytes = bytes.length;
     pointer = ctx.vlog.append(serial, bytes);
   }
+  // One buffer: serial key · id · pubkey · index keys · record (prepared-event.ts). Sizes first
+  // (they do not depend on the id and pubkey bytes), then everything is written in place.
+  const tagValues = encodedTagValues(tags);
+  const keysBytes = indexKeysSize(expiration !== undefined, tagValues);
+  const payload = { inline: toValueLog ? undefined : encoded, inlineJson: toValueLog || encoded ? undefined : json, pointer };
+  const block = Buffer.allocUnsafe(PREPARED_HEADER_BYTES + keysBytes + recordSize({ tags, expiration, ...payload }));
+  writeU64(block, 0, serial);
+  const idBytes = block.subarray(8, 40);
+  const pubkeyBytes = block.subarray(40, PREPARED_HEADER_BYTES);
+  idBytes.write(event.id, 'hex');
+  pubkeyBytes.write(event.pubkey, 'hex');
   const fields = { kind: event.kind, createdAt: event.created_at, idBytes, pubkeyBytes, tags, expiration };
-  const record = encodeRecord({
-    ...fields,
-    id: idBytes,
-    pubkey: pubkeyBytes,
-    pointer,
-    inline: toValueLog ? undefined : encoded,
-    inlineJson: toValueLog || encoded ? undefined : json,
-  });
-  return {
-    event,
-    idBytes,
-    pubkeyBytes,
-    cls,
-    expiration,
-    address,
-    serial,
-    pointer,
-    payloadBytes,
-    serialKey: serialKey(serial),
-    record,
-    indexKeys: indexKeysOf(fields, serial),
-  };
+  const keyEnds = writeIndexKeys(block, PREPARED_HEADER_BYTES, fields, serial, tagValues);
+  writeRecord(block, PREPARED_HEADER_BYTES + keysBytes, { ...fields, id: idBytes, pubkey: pubkeyBytes, ...payload });
+  let address: Buffer | undefined;
+  if (cls === 'replaceable') address = addressKey(event.kind, pubkeyBytes, '');
+  else if (cls === 'addressable') address = addressKey(event.kind, pubkeyBytes, dTagOf(event));
+  return new PreparedEvent(event, cls, serial, block, keyEnds, payloadBytes, expiration, address, pointer);
 }

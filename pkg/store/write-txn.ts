@@ -10,7 +10,7 @@
 // until it is committed (then LMDB answers the same) or failed (then this batch fails with it).
 import type { NostrEvent, KindClass } from '../nostr/types.js';
 import type { PutResult } from './types.js';
-import type { VlogPointer } from './value-log.js';
+import type { PreparedEvent } from './prepared-event.js';
 import type { StoreDatabases } from './schema.js';
 import { addKind, addSegmentLive, type CountersData } from './store-counters.js';
 import { addressKey, readU64, serialKey, writeU64 } from './keys.js';
@@ -19,25 +19,6 @@ import { indexKeysOf } from './index-entries.js';
 import type { Database } from 'lmdb';
 
 const EMPTY = Buffer.alloc(0);
-
-/** An event ready to write: everything that can be computed outside the transaction. */
-export interface PreparedEvent {
-  event: NostrEvent;
-  idBytes: Buffer;
-  pubkeyBytes: Buffer;
-  cls: KindClass;
-  expiration?: number;
-  /** Address key for replaceable/addressable kinds. */
-  address?: Buffer;
-  serial: number;
-  /** The metadata record and every index key, built ahead of the transaction. */
-  record: Buffer;
-  serialKey: Buffer;
-  indexKeys: Buffer[];
-  /** Value-log location when kept out of line. */
-  pointer?: VlogPointer;
-  payloadBytes: number;
-}
 
 /** What one transaction changed, for the cache and counters after commit. */
 export interface TxnEffects {
@@ -124,10 +105,11 @@ export class WriteTxn {
 
   apply(p: PreparedEvent): PutResult {
     const ev = p.event;
-    if (this.hasId(ev.id, p.idBytes)) return { status: 'duplicate', message: 'already have this event' };
+    const idBytes = p.idBytes;
+    if (this.hasId(ev.id, idBytes)) return { status: 'duplicate', message: 'already have this event' };
     if (p.cls === 'ephemeral') return { status: 'ephemeral', message: 'ephemeral events are not stored' };
     if (p.expiration !== undefined && p.expiration <= this.now) return { status: 'expired', message: 'event has expired' };
-    const deleter = this.deleterOf(ev.id, p.idBytes);
+    const deleter = this.deleterOf(ev.id, idBytes);
     if (deleter && ev.kind !== 5 && deleter.equals(p.pubkeyBytes)) return { status: 'deleted', message: 'this event was deleted by its author' };
 
     const removed: string[] = [];
@@ -201,16 +183,18 @@ export class WriteTxn {
   }
 
   private insert(p: PreparedEvent): void {
-    this.put(this.db.events, p.serialKey, p.record);
-    this.put(this.db.ids, p.idBytes, p.serialKey);
-    for (const key of p.indexKeys) this.put(this.db.index, key, EMPTY);
+    const sk = p.serialKey;
+    const record = p.record;
+    this.put(this.db.events, sk, record);
+    this.put(this.db.ids, p.idBytes, sk);
+    for (let i = 0; i < p.indexKeyCount; i++) this.put(this.db.index, p.indexKey(i), EMPTY);
     if (p.address) {
       const holder = this.addressHolder(p.address); // a dangling holder left by an unreadable record
-      this.put(this.db.addresses, p.address, p.serialKey, holder === undefined ? null : serialKey(holder));
+      this.put(this.db.addresses, p.address, sk, holder === undefined ? null : serialKey(holder));
       this.addresses.set(p.address.toString('latin1'), p.serial);
     }
     this.ids.set(p.event.id, p.serial);
-    this.records.set(p.serial, p.record);
+    this.records.set(p.serial, record);
 
     const c = this.counters;
     c.events++;
