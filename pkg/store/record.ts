@@ -39,7 +39,7 @@ export function plainPayloadBytes(json: string): number {
 }
 
 /** Bytes of the record `r` encodes to (only the lengths matter). */
-export function recordSize(r: Pick<RecordInput, 'expiration' | 'tags' | 'inline' | 'inlineJson'>): number {
+export function recordSize(r: RecordInput): number {
   let size = 76 + (r.expiration !== undefined ? 8 : 0) + 2;
   for (const [, value] of r.tags) size += 3 + Buffer.byteLength(value, 'utf8');
   return size + (r.inline ? r.inline.length : r.inlineJson !== undefined ? plainPayloadBytes(r.inlineJson) : 12);

@@ -11,11 +11,14 @@ import type { CountersData } from './store-counters.js';
 import type { SizeHistogram } from './size-histogram.js';
 import type { StoreKeys } from './payload-cipher.js';
 import { encodePayload } from './codec.js';
-import { encodedTagValues, indexableTags, indexKeysSize, writeIndexKeys } from './index-entries.js';
+import { encodedTagValues, indexableTags, indexKeysSize, writeIndexKeys, type IndexedFields } from './index-entries.js';
 import { addressKey, writeU64 } from './keys.js';
-import { plainPayloadBytes, recordSize, writeRecord } from './record.js';
+import { plainPayloadBytes, recordSize, writeRecord, type RecordInput } from './record.js';
 import { PREPARED_HEADER_BYTES, PreparedEvent } from './prepared-event.js';
 import type { VlogPointer } from './value-log.js';
+
+/** Stand-in id and pubkey while the record is sized (only lengths matter there). */
+const EMPTY_32 = Buffer.alloc(32);
 
 export interface PrepareContext {
   compression: CompressionCodec;
@@ -55,16 +58,20 @@ export function prepareEvent(ctx: PrepareContext, event: NostrEvent, json = cano
   // (they do not depend on the id and pubkey bytes), then everything is written in place.
   const tagValues = encodedTagValues(tags);
   const keysBytes = indexKeysSize(expiration !== undefined, tagValues);
-  const payload = { inline: toValueLog ? undefined : encoded, inlineJson: toValueLog || encoded ? undefined : json, pointer };
-  const block = Buffer.allocUnsafe(PREPARED_HEADER_BYTES + keysBytes + recordSize({ tags, expiration, ...payload }));
+  // Object literals of one fixed shape, not spreads: a spread object here made writeRecord ~10 µs
+  // slower per event (measured in place).
+  const inline = toValueLog ? undefined : encoded;
+  const inlineJson = toValueLog || encoded ? undefined : json;
+  const record: RecordInput = { kind: event.kind, createdAt: event.created_at, id: EMPTY_32, pubkey: EMPTY_32, tags, expiration, inline, inlineJson, pointer };
+  const block = Buffer.allocUnsafe(PREPARED_HEADER_BYTES + keysBytes + recordSize(record));
   writeU64(block, 0, serial);
-  const idBytes = block.subarray(8, 40);
-  const pubkeyBytes = block.subarray(40, PREPARED_HEADER_BYTES);
+  const idBytes = (record.id = block.subarray(8, 40));
+  const pubkeyBytes = (record.pubkey = block.subarray(40, PREPARED_HEADER_BYTES));
   idBytes.write(event.id, 'hex');
   pubkeyBytes.write(event.pubkey, 'hex');
-  const fields = { kind: event.kind, createdAt: event.created_at, idBytes, pubkeyBytes, tags, expiration };
+  const fields: IndexedFields = { kind: event.kind, createdAt: event.created_at, idBytes, pubkeyBytes, tags, expiration };
   const keyEnds = writeIndexKeys(block, PREPARED_HEADER_BYTES, fields, serial, tagValues);
-  writeRecord(block, PREPARED_HEADER_BYTES + keysBytes, { ...fields, id: idBytes, pubkey: pubkeyBytes, ...payload });
+  writeRecord(block, PREPARED_HEADER_BYTES + keysBytes, record);
   let address: Buffer | undefined;
   if (cls === 'replaceable') address = addressKey(event.kind, pubkeyBytes, '');
   else if (cls === 'addressable') address = addressKey(event.kind, pubkeyBytes, dTagOf(event));
