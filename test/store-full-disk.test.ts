@@ -3,7 +3,7 @@
 // for a full map after mapSize is raised and the relay restarted).
 import { closeSync, openSync, readdirSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EventStore } from '../pkg/store/event-store.js';
 import { verifyStore } from '../pkg/store/verify.js';
 import { collect, openTestStore, tempDir } from './support/store-fixtures.js';
@@ -58,6 +58,31 @@ describe('value log on a full disk (ENOSPC through the fault seam)', () => {
     for (const e of [...before, after]) expect(JSON.parse((await reopened.get(e.id))!).id).toBe(e.id);
     await expectClean(reopened);
     await reopened.close();
+  });
+
+  it('a large batch (value log flushed synchronously) is refused whole with DISK_FULL, and writes resume', async () => {
+    const store = await openTestStore(dir.path, { inlineThreshold: 600, syncWrites: true });
+    const first = big('first');
+    await store.put(first); // opens the head segment, so the next large batch flushes in place
+    const sizeBefore = store.vlog.totalBytes();
+    store.vlog.faults = {
+      beforeWrite() {
+        throw errnoError('ENOSPC');
+      },
+    };
+    // 300 events (at or above the synchronous-flush size), a tenth of them for the value log.
+    const batch = Array.from({ length: 300 }, (_, i) => (i % 10 === 0 ? big(`large-${i}`) : realEvent({ content: `small ${i}` })));
+    const syncFlush = vi.spyOn(store.vlog, 'flushNow');
+    await expect(store.putMany(batch)).rejects.toMatchObject({ code: 'DISK_FULL' });
+    expect(syncFlush.mock.results.some((r) => r.type === 'throw')).toBe(true); // the synchronous path met the full disk
+    syncFlush.mockRestore();
+    for (const e of batch) expect(store.has(e.id)).toBe(false);
+    expect(store.vlog.totalBytes()).toBe(sizeBefore);
+    expect(store.stats().events).toBe(1);
+    store.vlog.faults = undefined;
+    expect((await store.putMany(batch)).every((r) => r.status === 'stored')).toBe(true);
+    await expectClean(store);
+    await store.close();
   });
 
   it('cuts a torn write left by the failed batch, so the log has no damaged stretch afterwards', async () => {

@@ -78,6 +78,24 @@ describe('ValueLog', () => {
     expect(fs.statSync(segFile(1)).size).toBe(log.segmentBytes(1));
   });
 
+  it('flushNow writes synchronously when it can, and declines (doing nothing) while a flush runs or before the segment is open', async () => {
+    const log = await open(1 << 20, true);
+    log.append(1, payload(1));
+    expect(log.flushNow()).toBe(false); // no segment open for writing yet: flush() opens it
+    await log.flush();
+    const ptrs = [2, 3].map((s) => log.append(s, payload(s, 400)));
+    const running = log.flush();
+    const late = log.append(4, payload(4));
+    expect(log.flushNow()).toBe(false); // a flush is queued: ordering stays with the queue
+    await running;
+    expect(log.flushNow()).toBe(true);
+    expect(fs.statSync(segFile(1)).size).toBe(log.segmentBytes(1));
+    await log.close();
+    const reopened = await open(1 << 20, true);
+    expect(reopened.recovered.truncatedBytes).toBe(0);
+    for (const [i, ptr] of [...ptrs, late].entries()) expect(reopened.read(ptr, i + 2).length).toBe(ptr.length);
+  });
+
   it('rolls to a new segment at segmentSize, and gives an oversize entry its own segment', async () => {
     const entry = ENTRY_HEADER_BYTES + payload(0).length;
     const log = await open(entry * 3);

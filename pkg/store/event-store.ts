@@ -63,9 +63,14 @@ interface PendingPut {
 /** A batch after stage 1: prepared events, or the result already known (in-batch duplicate, ephemeral). */
 interface PreparedBatch {
   work: Array<PreparedEvent | PutResult>;
-  /** The flush of the value-log entries this batch appended, when it appended any. */
+  /** Some payload went to the value log: it must be flushed before the commit that points at it. */
+  toValueLog: boolean;
+  /** That flush, when already started. */
   valueLogFlushed: Promise<void> | undefined;
 }
+
+/** Batches of at least this many events flush the value log synchronously (see prepareBatch). */
+const SYNC_FLUSH_BATCH = 256;
 
 export class EventStore implements EventStoreApi {
   readonly options: StoreOptions;
@@ -225,11 +230,12 @@ export class EventStore implements EventStoreApi {
       if (p instanceof PreparedEvent && p.pointer) toValueLog = true;
       return p;
     });
-    // Start the value-log fsync now: it runs while this batch is decided, so the hand-over to
-    // lmdb-js rarely waits for it.
-    const valueLogFlushed = toValueLog ? this.vlog.flush() : undefined;
+    // A small batch starts its value-log fsync now, to run while the batch is decided; a large one
+    // flushes synchronously once decided (commitBatch), so its hand-over to lmdb-js never waits for
+    // event-loop turns taken by preparing the next batch.
+    const valueLogFlushed = toValueLog && batch.length < SYNC_FLUSH_BATCH ? this.vlog.flush() : undefined;
     valueLogFlushed?.catch(() => undefined); // the commit stage awaits it and reports the failure
-    return { work, valueLogFlushed };
+    return { work, toValueLog, valueLogFlushed };
   }
 
   /**
@@ -292,7 +298,8 @@ export class EventStore implements EventStoreApi {
         });
       // Batches reach lmdb-js in the order they were decided, each after the value-log entries it
       // points at are flushed. With nothing ahead of it and nothing to flush, hand over right now.
-      const flushed = prepared.valueLogFlushed;
+      let flushed = prepared.valueLogFlushed;
+      if (prepared.toValueLog && !flushed && (this.handingOver || !this.vlog.flushNow())) flushed = this.vlog.flush();
       if (!this.handingOver && !flushed) committed = issue();
       else {
         const ahead = this.handingOver;

@@ -106,6 +106,8 @@ export class ValueLog {
   /** Buffered entries by segment and offset, so reads see appends before flush. */
   private readonly pendingIndex = new Map<number, Map<number, Buffer>>();
   private flushTail: Promise<void> = Promise.resolve();
+  /** Flushes queued or running (flushNow() only runs with none). */
+  private flushing = 0;
   private writer: { segment: number; handle: fs.promises.FileHandle } | undefined;
   private readonly reader: SegmentReader;
   private readonly rewriting = new Set<number>();
@@ -197,12 +199,66 @@ export class ValueLog {
   }
 
   private queueFlush(): Promise<void> {
-    const run = this.flushTail.then(() => this.writePending());
+    this.flushing++;
+    const run = this.flushTail.then(() => this.writePending()).finally(() => this.flushing--);
     this.flushTail = run.catch(() => undefined);
     return run;
   }
 
   private async writePending(): Promise<void> {
+    const batch = this.takePending();
+    try {
+      for (const group of groupBySegment(batch)) {
+        const handle = await this.writerFor(group.segment);
+        let written = 0;
+        while (written < group.data.length) {
+          this.faults?.beforeWrite?.(group.segment, group.at + written, group.data.length - written);
+          const { bytesWritten } = await handle.write(group.data, written, group.data.length - written, group.at + written);
+          written += bytesWritten;
+        }
+        if (this.opts.sync) {
+          this.faults?.beforeSync?.(group.segment);
+          await handle.sync();
+        }
+        this.markWritten(group);
+      }
+    } catch (err) {
+      throw this.failWith(err);
+    }
+  }
+
+  /**
+   * flush(), done synchronously when it can be: no flush in progress, and every buffered append in
+   * the segment already open for writing (the common case). Returns false, having done nothing,
+   * when it cannot; the caller then awaits flush(). Blocks this thread for the fsync: worth it for a
+   * large write batch, whose hand-over to LMDB then need not wait for event-loop turns.
+   */
+  flushNow(): boolean {
+    if (this.closed || this.flushing > 0) return false;
+    if (this.failure) return false; // flush() reports it
+    const w = this.writer;
+    if (!w || this.pending.some((e) => e.segment !== w.segment)) return false;
+    const batch = this.takePending();
+    try {
+      for (const group of groupBySegment(batch)) {
+        let written = 0;
+        while (written < group.data.length) {
+          this.faults?.beforeWrite?.(group.segment, group.at + written, group.data.length - written);
+          written += fs.writeSync(w.handle.fd, group.data, written, group.data.length - written, group.at + written);
+        }
+        if (this.opts.sync) {
+          this.faults?.beforeSync?.(group.segment);
+          fs.fsyncSync(w.handle.fd);
+        }
+        this.markWritten(group);
+      }
+    } catch (err) {
+      throw this.failWith(err);
+    }
+    return true;
+  }
+
+  private takePending(): PendingEntry[] {
     if (this.failure) {
       // Every buffered append is doomed: its own flush is queued behind this one and fails too,
       // so no pointer to it is ever committed. Dropping them keeps recover() able to rebase.
@@ -210,50 +266,32 @@ export class ValueLog {
       throw this.failure;
     }
     const batch = this.pending;
-    if (batch.length === 0) return;
     this.pending = [];
-    try {
-      let i = 0;
-      while (i < batch.length) {
-        const segment = batch[i].segment;
-        let j = i;
-        while (j < batch.length && batch[j].segment === segment) j++;
-        const group = batch.slice(i, j);
-        const handle = await this.writerFor(segment);
-        const data = group.length === 1 ? group[0].bytes : Buffer.concat(group.map((e) => e.bytes));
-        // Positional writes: the bytes land exactly where the pointers say, whatever the file holds.
-        const at = group[0].offset;
-        let written = 0;
-        while (written < data.length) {
-          this.faults?.beforeWrite?.(segment, at + written, data.length - written);
-          const { bytesWritten } = await handle.write(data, written, data.length - written, at + written);
-          written += bytesWritten;
-        }
-        if (this.opts.sync) {
-          this.faults?.beforeSync?.(segment);
-          await handle.sync();
-        }
-        this.fileBytes.set(segment, at + data.length);
-        const index = this.pendingIndex.get(segment);
-        for (const e of group) index?.delete(e.offset);
-        if (index && index.size === 0) this.pendingIndex.delete(segment);
-        i = j;
-      }
-    } catch (err) {
-      this.dropPending();
-      const code = (err as NodeJS.ErrnoException).code;
-      this.failure =
-        code === 'ENOSPC' || code === 'EDQUOT'
-          ? new StoreError('DISK_FULL', `the disk holding the value log is full (${(err as Error).message}); free space and writes resume`, {
-              cause: err,
-            })
-          : new StoreError(
-              'VLOG_IO',
-              `value-log write failed (${(err as Error).message}); the store must be reopened (restart the relay) before it can write again`,
-              { cause: err },
-            );
-      throw this.failure;
-    }
+    return batch;
+  }
+
+  private markWritten(group: SegmentWrite): void {
+    this.fileBytes.set(group.segment, group.at + group.data.length);
+    const index = this.pendingIndex.get(group.segment);
+    for (const offset of group.offsets) index?.delete(offset);
+    if (index && index.size === 0) this.pendingIndex.delete(group.segment);
+  }
+
+  /** Record a failed write or fsync: writes stop until recover() (DISK_FULL) or a reopen. */
+  private failWith(err: unknown): StoreError {
+    this.dropPending();
+    const code = (err as NodeJS.ErrnoException).code;
+    this.failure =
+      code === 'ENOSPC' || code === 'EDQUOT'
+        ? new StoreError('DISK_FULL', `the disk holding the value log is full (${(err as Error).message}); free space and writes resume`, {
+            cause: err,
+          })
+        : new StoreError(
+            'VLOG_IO',
+            `value-log write failed (${(err as Error).message}); the store must be reopened (restart the relay) before it can write again`,
+            { cause: err },
+          );
+    return this.failure;
   }
 
   private dropPending(): void {
@@ -453,4 +491,32 @@ export class ValueLog {
     if (this.opts.readOnly) throw new StoreError('READ_ONLY', `value log ${this.dir} was opened read-only`);
     if (this.failure) throw this.failure;
   }
+}
+
+/** The bytes of consecutive buffered appends to one segment, written with one positional write. */
+interface SegmentWrite {
+  segment: number;
+  at: number;
+  data: Buffer;
+  offsets: number[];
+}
+
+function groupBySegment(batch: PendingEntry[]): SegmentWrite[] {
+  const out: SegmentWrite[] = [];
+  let i = 0;
+  while (i < batch.length) {
+    const segment = batch[i].segment;
+    let j = i;
+    while (j < batch.length && batch[j].segment === segment) j++;
+    const group = batch.slice(i, j);
+    // Positional writes: the bytes land exactly where the pointers say, whatever the file holds.
+    out.push({
+      segment,
+      at: group[0].offset,
+      data: group.length === 1 ? group[0].bytes : Buffer.concat(group.map((e) => e.bytes)),
+      offsets: group.map((e) => e.offset),
+    });
+    i = j;
+  }
+  return out;
 }
