@@ -34,6 +34,7 @@ import {
 } from './vlog-entry.js';
 import { cutBack, recoverTail, syncDir, type TailRecovery } from './vlog-segment-repair.js';
 import { rewriteSegment } from './vlog-rewrite.js';
+import { flushFailure, groupBySegment, writeGroup, writeGroupNow, type PendingEntry, type SegmentWrite, type ValueLogFaults } from './vlog-flush.js';
 import {
   SegmentReader,
   assertPointer,
@@ -45,6 +46,7 @@ import {
 } from './vlog-reader.js';
 
 export { segmentFileName, type VlogPointer } from './vlog-reader.js';
+export type { ValueLogFaults } from './vlog-flush.js';
 
 export interface ValueLogOptions {
   /** Roll to a new segment when the current one would pass this many bytes. */
@@ -56,15 +58,6 @@ export interface ValueLogOptions {
    * refused with READ_ONLY, and segments created after open are still readable.
    */
   readOnly?: boolean;
-}
-
-/**
- * Test-only fault injection: called before each positional write and each fsync of a segment;
- * throwing (e.g. an Error with code 'ENOSPC') makes that write or fsync fail as if the OS had.
- */
-export interface ValueLogFaults {
-  beforeWrite?(segment: number, position: number, length: number): void;
-  beforeSync?(segment: number): void;
 }
 
 export interface VlogRecovery extends TailRecovery {
@@ -83,12 +76,6 @@ export interface VlogMove {
   serial: number;
   from: VlogPointer;
   to: VlogPointer;
-}
-
-interface PendingEntry {
-  segment: number;
-  offset: number;
-  bytes: Buffer;
 }
 
 const SEGMENT_FILE = /^(\d{6,})\.vlog$/;
@@ -209,17 +196,7 @@ export class ValueLog {
     const batch = this.takePending();
     try {
       for (const group of groupBySegment(batch)) {
-        const handle = await this.writerFor(group.segment);
-        let written = 0;
-        while (written < group.data.length) {
-          this.faults?.beforeWrite?.(group.segment, group.at + written, group.data.length - written);
-          const { bytesWritten } = await handle.write(group.data, written, group.data.length - written, group.at + written);
-          written += bytesWritten;
-        }
-        if (this.opts.sync) {
-          this.faults?.beforeSync?.(group.segment);
-          await handle.sync();
-        }
+        await writeGroup(await this.writerFor(group.segment), group, this.opts.sync, this.faults);
         this.markWritten(group);
       }
     } catch (err) {
@@ -241,15 +218,7 @@ export class ValueLog {
     const batch = this.takePending();
     try {
       for (const group of groupBySegment(batch)) {
-        let written = 0;
-        while (written < group.data.length) {
-          this.faults?.beforeWrite?.(group.segment, group.at + written, group.data.length - written);
-          written += fs.writeSync(w.handle.fd, group.data, written, group.data.length - written, group.at + written);
-        }
-        if (this.opts.sync) {
-          this.faults?.beforeSync?.(group.segment);
-          fs.fsyncSync(w.handle.fd);
-        }
+        writeGroupNow(w.handle.fd, group, this.opts.sync, this.faults);
         this.markWritten(group);
       }
     } catch (err) {
@@ -280,17 +249,7 @@ export class ValueLog {
   /** Record a failed write or fsync: writes stop until recover() (DISK_FULL) or a reopen. */
   private failWith(err: unknown): StoreError {
     this.dropPending();
-    const code = (err as NodeJS.ErrnoException).code;
-    this.failure =
-      code === 'ENOSPC' || code === 'EDQUOT'
-        ? new StoreError('DISK_FULL', `the disk holding the value log is full (${(err as Error).message}); free space and writes resume`, {
-            cause: err,
-          })
-        : new StoreError(
-            'VLOG_IO',
-            `value-log write failed (${(err as Error).message}); the store must be reopened (restart the relay) before it can write again`,
-            { cause: err },
-          );
+    this.failure = flushFailure(err);
     return this.failure;
   }
 
@@ -491,32 +450,4 @@ export class ValueLog {
     if (this.opts.readOnly) throw new StoreError('READ_ONLY', `value log ${this.dir} was opened read-only`);
     if (this.failure) throw this.failure;
   }
-}
-
-/** The bytes of consecutive buffered appends to one segment, written with one positional write. */
-interface SegmentWrite {
-  segment: number;
-  at: number;
-  data: Buffer;
-  offsets: number[];
-}
-
-function groupBySegment(batch: PendingEntry[]): SegmentWrite[] {
-  const out: SegmentWrite[] = [];
-  let i = 0;
-  while (i < batch.length) {
-    const segment = batch[i].segment;
-    let j = i;
-    while (j < batch.length && batch[j].segment === segment) j++;
-    const group = batch.slice(i, j);
-    // Positional writes: the bytes land exactly where the pointers say, whatever the file holds.
-    out.push({
-      segment,
-      at: group[0].offset,
-      data: group.length === 1 ? group[0].bytes : Buffer.concat(group.map((e) => e.bytes)),
-      offsets: group.map((e) => e.offset),
-    });
-    i = j;
-  }
-  return out;
 }
