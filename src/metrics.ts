@@ -92,7 +92,7 @@ export class RelayMetrics implements RelayObserver {
     });
     this.writerBatch = new Histogram({
       name: 'lode_writer_batch_size',
-      help: 'Events per group commit (one LMDB transaction each).',
+      help: 'Events per write batch (group commit; a batch lands whole or not at all).',
       buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048],
       registers,
     });
