@@ -32,9 +32,9 @@ import {
   readFully,
   scanSegment,
 } from './vlog-entry.js';
-import { cutBack, recoverTail, syncDir, type TailRecovery } from './vlog-segment-repair.js';
+import { cutBackAll, recoverTail, syncDir, type TailRecovery } from './vlog-segment-repair.js';
 import { rewriteSegment } from './vlog-rewrite.js';
-import { flushFailure, groupBySegment, writeGroup, writeGroupNow, type PendingEntry, type SegmentWrite, type ValueLogFaults } from './vlog-flush.js';
+import { flushFailure, groupBySegment, PendingAppends, writeGroup, writeGroupNow, type PendingEntry, type SegmentWrite, type ValueLogFaults } from './vlog-flush.js';
 import {
   SegmentReader,
   assertPointer,
@@ -89,9 +89,8 @@ export class ValueLog {
   private head: number;
   /** Size of the head segment counting buffered appends. */
   private headBytes: number;
-  private pending: PendingEntry[] = [];
-  /** Buffered entries by segment and offset, so reads see appends before flush. */
-  private readonly pendingIndex = new Map<number, Map<number, Buffer>>();
+  /** Appends not yet written to their segment (reads see them too). */
+  private readonly pending = new PendingAppends();
   private flushTail: Promise<void> = Promise.resolve();
   /** Flushes queued or running (flushNow() only runs with none). */
   private flushing = 0;
@@ -169,10 +168,7 @@ export class ValueLog {
     const offset = this.headBytes;
     this.headBytes += size;
     const bytes = encodeEntry(serial, payload);
-    this.pending.push({ segment: this.head, offset, bytes });
-    let index = this.pendingIndex.get(this.head);
-    if (!index) this.pendingIndex.set(this.head, (index = new Map()));
-    index.set(offset, bytes);
+    this.pending.add(this.head, offset, bytes);
     return { segment: this.head, offset, length: payload.length };
   }
 
@@ -214,7 +210,7 @@ export class ValueLog {
     if (this.closed || this.flushing > 0) return false;
     if (this.failure) return false; // flush() reports it
     const w = this.writer;
-    if (!w || this.pending.some((e) => e.segment !== w.segment)) return false;
+    if (!w || !this.pending.allIn(w.segment)) return false;
     const batch = this.takePending();
     try {
       for (const group of groupBySegment(batch)) {
@@ -234,16 +230,12 @@ export class ValueLog {
       this.dropPending();
       throw this.failure;
     }
-    const batch = this.pending;
-    this.pending = [];
-    return batch;
+    return this.pending.take();
   }
 
   private markWritten(group: SegmentWrite): void {
     this.fileBytes.set(group.segment, group.at + group.data.length);
-    const index = this.pendingIndex.get(group.segment);
-    for (const offset of group.offsets) index?.delete(offset);
-    if (index && index.size === 0) this.pendingIndex.delete(group.segment);
+    this.pending.written(group);
   }
 
   /** Record a failed write or fsync: writes stop until recover() (DISK_FULL) or a reopen. */
@@ -254,8 +246,7 @@ export class ValueLog {
   }
 
   private dropPending(): void {
-    this.pending = [];
-    this.pendingIndex.clear();
+    this.pending.clear();
   }
 
   /** The failure that stops writes, if any (DISK_FULL can be cleared by recover()). */
@@ -279,7 +270,7 @@ export class ValueLog {
     const failure = this.failure;
     if (!failure) return;
     if (failure.code !== 'DISK_FULL') throw failure;
-    if (this.pending.length) {
+    if (this.pending.count > 0) {
       this.dropPending();
       throw failure;
     }
@@ -288,18 +279,7 @@ export class ValueLog {
       this.writer = undefined;
     }
     try {
-      for (const [segment, bytes] of this.fileBytes) {
-        const file = this.segmentPath(segment);
-        let size: number;
-        try {
-          size = fs.statSync(file).size;
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
-          throw err;
-        }
-        if (size <= bytes) continue;
-        cutBack(file, bytes, this.opts.sync);
-      }
+      cutBackAll(this.fileBytes, (segment) => this.segmentPath(segment), this.opts.sync);
     } catch (err) {
       throw new StoreError('DISK_FULL', `${failure.message}; cutting the unwritten tail failed too: ${(err as Error).message}`, { cause: err });
     }
@@ -329,7 +309,7 @@ export class ValueLog {
   read(ptr: VlogPointer, expectedSerial?: number): Buffer {
     this.assertOpen();
     assertPointer(ptr);
-    const buffered = this.pendingIndex.get(ptr.segment)?.get(ptr.offset);
+    const buffered = this.pending.get(ptr.segment, ptr.offset);
     if (buffered) return Buffer.from(checkEntry(buffered, ptr, expectedSerial));
     // Read-only next to a live writer: a segment rolled after open is still worth trying.
     if (!this.fileBytes.has(ptr.segment) && !this.opts.readOnly) throw missing(ptr.segment);
@@ -395,7 +375,7 @@ export class ValueLog {
    */
   claimForRewrite(segment: number): number {
     this.assertWritable();
-    if (segment === this.head || this.pendingIndex.has(segment)) {
+    if (segment === this.head || this.pending.has(segment)) {
       throw new StoreError('BAD_OPTIONS', `value-log segment ${segment} is still being written and cannot be rewritten`);
     }
     const bytes = this.fileBytes.get(segment);

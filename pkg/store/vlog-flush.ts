@@ -20,6 +20,57 @@ export interface PendingEntry {
   bytes: Buffer;
 }
 
+/** Appends not yet written, in order, and by segment and offset so reads can be served from them. */
+export class PendingAppends {
+  private entries: PendingEntry[] = [];
+  private readonly bySegment = new Map<number, Map<number, Buffer>>();
+
+  get count(): number {
+    return this.entries.length;
+  }
+
+  add(segment: number, offset: number, bytes: Buffer): void {
+    this.entries.push({ segment, offset, bytes });
+    let index = this.bySegment.get(segment);
+    if (!index) this.bySegment.set(segment, (index = new Map()));
+    index.set(offset, bytes);
+  }
+
+  /** The bytes of the entry at `offset` of `segment`, if it is still waiting. */
+  get(segment: number, offset: number): Buffer | undefined {
+    return this.bySegment.get(segment)?.get(offset);
+  }
+
+  /** Some entry of `segment` is still waiting. */
+  has(segment: number): boolean {
+    return this.bySegment.has(segment);
+  }
+
+  /** Every waiting entry belongs to `segment`. */
+  allIn(segment: number): boolean {
+    return this.entries.every((e) => e.segment === segment);
+  }
+
+  /** Hand the waiting entries to a writer; reads keep finding them until written() is called. */
+  take(): PendingEntry[] {
+    const out = this.entries;
+    this.entries = [];
+    return out;
+  }
+
+  /** The group's bytes are in the file now. */
+  written(group: SegmentWrite): void {
+    const index = this.bySegment.get(group.segment);
+    for (const offset of group.offsets) index?.delete(offset);
+    if (index && index.size === 0) this.bySegment.delete(group.segment);
+  }
+
+  clear(): void {
+    this.entries = [];
+    this.bySegment.clear();
+  }
+}
+
 /** The bytes of consecutive buffered appends to one segment, written with one positional write. */
 export interface SegmentWrite {
   segment: number;

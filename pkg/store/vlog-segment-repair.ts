@@ -44,6 +44,23 @@ export function cutBack(file: string, bytes: number, sync: boolean): void {
   }
 }
 
+/**
+ * Cut every segment that grew past its last fsynced length (`fileBytes`) back to it: what a failed
+ * write left behind. A segment file that does not exist yet is skipped.
+ */
+export function cutBackAll(fileBytes: Map<number, number>, pathOf: (segment: number) => string, sync: boolean): void {
+  for (const [segment, bytes] of fileBytes) {
+    let size: number;
+    try {
+      size = fs.statSync(pathOf(segment)).size;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw err;
+    }
+    if (size > bytes) cutBack(pathOf(segment), bytes, sync);
+  }
+}
+
 /** fsync a directory so a created or deleted file survives a crash. */
 export async function syncDir(dir: string): Promise<void> {
   const handle = await fs.promises.open(dir, 'r');
