@@ -21,7 +21,7 @@ import { RecordView } from './record.js';
 import { segmentFileName } from './value-log.js';
 import { ENTRY_HEADER_BYTES } from './vlog-entry.js';
 import { writeSettingsOf, type WriteSettings } from './options.js';
-import type { CountersData } from './store-counters.js';
+import { COUNTERS_KEY, type CountersData } from './store-counters.js';
 import { copyFilePrefix, fsyncPath, hashFile, isEmptyDir } from './backup-files.js';
 import { ENCRYPTION_FILE } from './store-encryption.js';
 
@@ -174,7 +174,7 @@ async function scanSnapshot(tmp: string, store: EventStore, o: BackupOptions): P
       void key;
     }
     o.onProgress?.({ phase: 'scan', done: scan.events, total });
-    scan.counters = snap.meta.get('counters') as CountersData | undefined;
+    scan.counters = snap.meta.get(COUNTERS_KEY) as CountersData | undefined;
     return scan;
   } finally {
     await snap.env.close();

@@ -44,3 +44,15 @@ export class StoreError extends Error {
     this.name = 'StoreError';
   }
 }
+
+/** A failed LMDB write transaction as a StoreError: full map, full disk, or else CORRUPT. */
+export function wrapLmdbError(e: unknown): unknown {
+  if (e instanceof StoreError) return e;
+  const msg = e instanceof Error ? e.message : String(e);
+  const errno = (e as NodeJS.ErrnoException)?.code;
+  if (/MDB_MAP_FULL/.test(msg)) return new StoreError('MAP_FULL', `the LMDB map is full: raise mapSize (${msg})`, { cause: e });
+  if (errno === 'ENOSPC' || errno === 'EDQUOT' || /ENOSPC|No space left/.test(msg)) {
+    return new StoreError('DISK_FULL', `the disk holding the LMDB file is full (${msg}); free space and writes resume`, { cause: e });
+  }
+  return new StoreError('CORRUPT', `write transaction failed: ${msg}`, { cause: e });
+}

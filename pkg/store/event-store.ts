@@ -5,17 +5,15 @@ import { join } from 'node:path';
 import type { Filter, NostrEvent } from '../nostr/types.js';
 import { kindClass } from '../nostr/kinds.js';
 import type { EventStoreApi, GcResult, PutResult, QueryOptions, StoreOptions, StoreStats } from './types.js';
-import { openDatabases, WRITE_SEQ_KEY, type StoreDatabases } from './schema.js';
+import { openDatabases, type StoreDatabases } from './schema.js';
 import { resolveStoreOptions, writeSettingsKey, writeSettingsOf } from './options.js';
 import { ValueLog } from './value-log.js';
 import { EventCache } from './event-cache.js';
 import { decodePayload } from './codec.js';
-import { emptyCounters, type CountersData } from './store-counters.js';
+import { COUNTERS_KEY, emptyCounters, type CountersData } from './store-counters.js';
 import { SizeHistogram } from './size-histogram.js';
 import { WriterQueue } from './writer-queue.js';
-import { WriteTxn } from './write-txn.js';
-import { PreparedEvent } from './prepared-event.js';
-import { prepareEvent, type PrepareContext } from './write-prepare.js';
+import { BatchCommitter, type PendingPut } from './batch-committer.js';
 import { readU64, serialKey } from './keys.js';
 import { QueryEngine } from './query-engine.js';
 import { RecordView } from './record.js';
@@ -28,7 +26,6 @@ import type { StoreKeys } from './payload-cipher.js';
 import { prepareEncryption, readEncryptionRecord, writeEncryptionRecord } from './store-encryption.js';
 import { MapCeiling } from './map-ceiling.js';
 
-const COUNTERS_KEY = 'counters';
 const KEY_CHECK_KEY = 'encryptionKeyCheck';
 
 /** A stored event whose payload could not be read; reads skip it and tell the listeners. */
@@ -54,24 +51,6 @@ export interface OpenModes {
   readOnly?: boolean;
 }
 
-/** One queued write: the event, and its canonical JSON when the caller already built it. */
-interface PendingPut {
-  event: NostrEvent;
-  json?: string;
-}
-
-/** A batch after stage 1: prepared events, or the result already known (in-batch duplicate, ephemeral). */
-interface PreparedBatch {
-  work: Array<PreparedEvent | PutResult>;
-  /** Some payload went to the value log: it must be flushed before the commit that points at it. */
-  toValueLog: boolean;
-  /** That flush, when already started. */
-  valueLogFlushed: Promise<void> | undefined;
-}
-
-/** Batches of at least this many events flush the value log synchronously (see prepareBatch). */
-const SYNC_FLUSH_BATCH = 256;
-
 export class EventStore implements EventStoreApi {
   readonly options: StoreOptions;
   /** @internal parts shared with GC, sweeping, stats and verification. */
@@ -81,6 +60,10 @@ export class EventStore implements EventStoreApi {
   counters: CountersData;
   readonly sizes: SizeHistogram;
   readonly writer: WriterQueue<PendingPut, PutResult>;
+  /** Write-path figures: batches decided while the one before was still committing (pipelining at work). */
+  get writeStats(): { batchesDecidedOverInFlight: number } {
+    return this.committer.stats;
+  }
   private readonly engine: QueryEngine;
   private readonly timers: NodeJS.Timeout[] = [];
   private closed = false;
@@ -95,20 +78,7 @@ export class EventStore implements EventStoreApi {
   /** Called for every stored event a read had to skip because its payload is unreadable. */
   readonly unreadableListeners: Array<(e: UnreadableEvent) => void> = [];
   private readonly ceiling: MapCeiling;
-  // Pipelined commits (commitBatch): the batch still committing, whose decisions the next one reads;
-  // the write sequence numbers (committed, last decided, last handed out); the order batches reach lmdb-js.
-  private lastTxn: WriteTxn | undefined;
-  private committedSeq: number | null = null;
-  private decidedSeq: number | null = null;
-  private seqCounter = 0;
-  /** Set while a decided batch waits to be handed to lmdb-js (for a value-log flush or the one before it). */
-  private handingOver: Promise<void> | undefined;
-  /** Resolves once the last decided batch's outcome has been handled. */
-  private outcomesHandled: Promise<void> = Promise.resolve();
-  private writeFailures = 0;
-  /** Write-path figures: batches decided while the one before was still committing (pipelining at work). */
-  readonly writeStats = { batchesDecidedOverInFlight: 0 };
-
+  private readonly committer: BatchCommitter;
   private constructor(options: StoreOptions, db: StoreDatabases, vlog: ValueLog, keys: StoreKeys | undefined) {
     this.options = options;
     this.db = db;
@@ -119,12 +89,10 @@ export class EventStore implements EventStoreApi {
     this.counters = (db.meta.get(COUNTERS_KEY) as CountersData | undefined) ?? emptyCounters();
     this.sizes = new SizeHistogram(this.counters.payloadSizes);
     this.engine = new QueryEngine(db);
-    const seq = db.writeSeq?.getEntry(WRITE_SEQ_KEY)?.version ?? null;
-    this.committedSeq = this.decidedSeq = seq;
-    this.seqCounter = seq ?? 0;
+    this.committer = new BatchCommitter(this, this.ceiling);
     this.writer = new WriterQueue({
-      prepare: (batch) => this.prepareBatch(batch),
-      commit: (prepared, batch) => this.commitBatch(prepared, batch),
+      prepare: (batch) => this.committer.prepare(batch),
+      commit: (prepared, batch) => this.committer.commit(prepared, batch),
     });
   }
 
@@ -197,152 +165,6 @@ export class EventStore implements EventStoreApi {
     if (this.closed) return new StoreError('CLOSED', 'the store is closed');
     if (this.readOnly) return new StoreError('READ_ONLY', 'the store was opened read-only; writes need the data-dir lock');
     return undefined;
-  }
-
-  /**
-   * Stage 1 of a write batch, pure work on the events (no LMDB reads of this batch's outcome): payloads
-   * encoded and placed, records and keys built. The writer runs it for batch N+1 while batch N commits.
-   * Undefined while the value log is recovering from a failed write: the commit stage prepares then.
-   */
-  private prepareBatch(batch: PendingPut[]): PreparedBatch | undefined {
-    if (this.vlog.writeFailure) return undefined;
-    const threshold = this.effectiveInlineThreshold();
-    this.ceiling.check(
-      batch.map((b) => b.event),
-      threshold,
-    );
-    const seen = new Set<string>();
-    const ctx: PrepareContext = {
-      compression: this.options.compression,
-      threshold,
-      counters: this.counters,
-      sizes: this.sizes,
-      vlog: this.vlog,
-      keys: this.keys,
-      has: (id) => this.has(id),
-    };
-    let toValueLog = false;
-    const work = batch.map(({ event: ev, json }): PreparedEvent | PutResult => {
-      if (seen.has(ev.id)) return { status: 'duplicate', message: 'already have this event' };
-      if (kindClass(ev.kind) === 'ephemeral') return { status: 'ephemeral', message: 'ephemeral events are not stored' };
-      seen.add(ev.id);
-      const p = prepareEvent(ctx, ev, json);
-      if (p instanceof PreparedEvent && p.pointer) toValueLog = true;
-      return p;
-    });
-    // A small batch starts its value-log fsync now, to run while the batch is decided; a large one
-    // flushes synchronously once decided (commitBatch), so its hand-over to lmdb-js never waits for
-    // event-loop turns taken by preparing the next batch.
-    const valueLogFlushed = toValueLog && batch.length < SYNC_FLUSH_BATCH ? this.vlog.flush() : undefined;
-    valueLogFlushed?.catch(() => undefined); // the commit stage awaits it and reports the failure
-    return { work, toValueLog, valueLogFlushed };
-  }
-
-  /**
-   * Stage 2: decide every event against the committed state plus the batch still committing before
-   * it (WriteTxn), then hand all writes and the counters to lmdb-js as one async batch: atomic,
-   * executed on lmdb-js's write thread, and with syncWrites resolved only once flushed to disk. The
-   * batch is conditional on the write sequence number it was decided after (schema.ts writeSeq).
-   */
-  private async commitBatch(prepared: PreparedBatch | undefined, batch: PendingPut[]): Promise<PutResult[]> {
-    if (!prepared) {
-      // After ENOSPC the value log refuses writes; each new batch retries, so writes resume by
-      // themselves once space is freed (recover() throws while it cannot).
-      if (this.vlog.writeFailure) await this.vlog.recover();
-      prepared = this.prepareBatch(batch)!;
-    }
-    const now = Math.floor(Date.now() / 1000);
-    const failuresBefore = this.writeFailures;
-    const before = structuredClone({ ...this.counters, payloadSizes: undefined });
-    const restore = () => {
-      // Only the first failure restores: later batches in flight were decided on top of it.
-      if (failuresBefore !== this.writeFailures) return;
-      this.writeFailures++;
-      this.counters = { ...before, nextSerial: this.counters.nextSerial, payloadSizes: this.sizes.counts };
-      this.lastTxn = undefined;
-      this.decidedSeq = this.committedSeq;
-    };
-    const txn = new WriteTxn(this.db, this.counters, now, this.lastTxn);
-    if (this.lastTxn?.committing) this.writeStats.batchesDecidedOverInFlight++;
-    let results: PutResult[];
-    let committed: Promise<boolean>;
-    let seq = 0;
-    try {
-      results = prepared.work.map((w) => (w instanceof PreparedEvent ? txn.apply(w) : w));
-      const stored = txn.effects.storedSerials.length;
-      if (stored) {
-        const settingsKey = writeSettingsKey(writeSettingsOf(this.options));
-        const rec = (this.counters.settings[settingsKey] ??= {
-          settings: writeSettingsOf(this.options),
-          firstWriteAt: now,
-          eventsWritten: 0,
-        });
-        rec.eventsWritten += stored;
-      }
-      this.counters.payloadSizes = this.sizes.counts;
-      if (txn.queuedWrites === 0) {
-        txn.settled();
-        return results;
-      }
-      const after = this.decidedSeq;
-      seq = ++this.seqCounter; // never reused, so a batch decided after a failed one cannot pass later
-      this.decidedSeq = seq;
-      this.lastTxn = txn;
-      const counters = structuredClone(this.counters); // as of this batch: the next one changes them before this one is written
-      const issue = (): Promise<boolean> =>
-        // null = "not written yet" (lmdb-js ifNoExists), which its typings leave out.
-        this.db.writeSeq!.ifVersion(WRITE_SEQ_KEY, after as number, () => {
-          txn.writeOut();
-          this.db.meta.put(COUNTERS_KEY, counters);
-          this.db.writeSeq!.put(WRITE_SEQ_KEY, '', seq);
-        });
-      // Batches reach lmdb-js in the order they were decided, each after the value-log entries it
-      // points at are flushed. With nothing ahead of it and nothing to flush, hand over right now.
-      let flushed = prepared.valueLogFlushed;
-      if (prepared.toValueLog && !flushed && (this.handingOver || !this.vlog.flushNow())) flushed = this.vlog.flush();
-      if (!this.handingOver && !flushed) committed = issue();
-      else {
-        const ahead = this.handingOver;
-        const handing = (async () => {
-          await ahead;
-          await flushed; // the value-log entries are durable before the commit that points at them
-        })();
-        const handed = handing.then(() => undefined, () => undefined);
-        this.handingOver = handed;
-        void handed.then(() => {
-          if (this.handingOver === handed) this.handingOver = undefined;
-        });
-        committed = handing.then(issue);
-      }
-    } catch (e) {
-      txn.settled();
-      restore();
-      throw wrapLmdbError(e);
-    }
-    // Outcomes are handled in decision order, so the first failure is the one that restores.
-    const earlier = this.outcomesHandled;
-    let handled!: () => void;
-    this.outcomesHandled = new Promise<void>((r) => (handled = r));
-    let outcome: boolean | Error;
-    try {
-      outcome = await committed;
-    } catch (e) {
-      outcome = e instanceof Error ? e : new Error(String(e));
-    }
-    await earlier;
-    try {
-      txn.settled();
-      if (outcome !== true) {
-        restore();
-        if (outcome instanceof Error) throw wrapLmdbError(outcome);
-        throw new StoreError('WRITE_ABORTED', 'an earlier write batch failed, so this one was not written; nothing of it is stored, retry');
-      }
-      this.committedSeq = seq;
-      for (const s of txn.effects.removedSerials) this.cache.delete(s);
-      return results;
-    } finally {
-      handled();
-    }
   }
 
   // ---- reads ----
@@ -493,15 +315,4 @@ async function checkKeyInside(db: StoreDatabases, keys: StoreKeys, dataDir: stri
   if (readOnly) return;
   if (inside === undefined) await db.meta.put(KEY_CHECK_KEY, keys.keyCheck);
   if (!readEncryptionRecord(dataDir)) writeEncryptionRecord(dataDir, keys);
-}
-
-function wrapLmdbError(e: unknown): unknown {
-  if (e instanceof StoreError) return e;
-  const msg = e instanceof Error ? e.message : String(e);
-  const errno = (e as NodeJS.ErrnoException)?.code;
-  if (/MDB_MAP_FULL/.test(msg)) return new StoreError('MAP_FULL', `the LMDB map is full: raise mapSize (${msg})`, { cause: e });
-  if (errno === 'ENOSPC' || errno === 'EDQUOT' || /ENOSPC|No space left/.test(msg)) {
-    return new StoreError('DISK_FULL', `the disk holding the LMDB file is full (${msg}); free space and writes resume`, { cause: e });
-  }
-  return new StoreError('CORRUPT', `write transaction failed: ${msg}`, { cause: e });
 }

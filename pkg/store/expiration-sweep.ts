@@ -3,6 +3,7 @@ import type { EventStore } from './event-store.js';
 import { IndexPrefix, expirationKey, readU64, serialKey } from './keys.js';
 import { RecordView } from './record.js';
 import { WriteTxn } from './write-txn.js';
+import { COUNTERS_KEY } from './store-counters.js';
 
 const PER_TXN = 5000;
 
@@ -22,7 +23,7 @@ export async function sweepExpired(store: EventStore, now: number): Promise<numb
         }
         txn.writeOut();
         txnRemoved.push(...txn.effects.removedSerials);
-        store.db.meta.put('counters', store.counters);
+        store.db.meta.put(COUNTERS_KEY, store.counters);
       });
       for (const s of txnRemoved) store.cache.delete(s);
       return txnRemoved.length;

@@ -41,6 +41,9 @@ export function emptyCounters(): CountersData {
   };
 }
 
+/** The meta key holding the counters (written with every write batch). */
+export const COUNTERS_KEY = 'counters';
+
 export function addKind(c: CountersData, kind: number, delta: number): void {
   const k = String(kind);
   const n = (c.byKind[k] ?? 0) + delta;

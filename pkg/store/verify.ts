@@ -14,7 +14,7 @@ import { decodePayload } from './codec.js';
 import { RecordView } from './record.js';
 import { indexKeysOf, type IndexedFields } from './index-entries.js';
 import { addressKey, readU64, serialKey, serialOfKey } from './keys.js';
-import type { CountersData } from './store-counters.js';
+import { COUNTERS_KEY, type CountersData } from './store-counters.js';
 import { ENTRY_HEADER_BYTES } from './vlog-entry.js';
 
 export type ProblemKind =
@@ -188,7 +188,7 @@ export async function verifyStore(store: EventStore, o: VerifyOptions = {}): Pro
       }
     }
     o.onProgress?.({ phase: 'records', done: checked.records, total: recordTotal });
-    const counters = db.meta.get('counters', at()) as CountersData | undefined;
+    const counters = db.meta.get(COUNTERS_KEY, at()) as CountersData | undefined;
     if (counters) {
       const diffs: string[] = [];
       for (const k of ['events', 'inlineEvents', 'inlineBytes', 'vlogEvents', 'vlogBytes'] as const) {

@@ -5,7 +5,7 @@ import type { GcResult } from './types.js';
 import type { VlogMove, VlogPointer } from './value-log.js';
 import { serialKey } from './keys.js';
 import { RecordView } from './record.js';
-import { addSegmentLive } from './store-counters.js';
+import { addSegmentLive, COUNTERS_KEY } from './store-counters.js';
 
 function pointsAt(store: EventStore, serial: number, ptr: VlogPointer): RecordView | undefined {
   const buf = store.db.events.get(serialKey(serial));
@@ -35,7 +35,7 @@ export async function collectGarbage(store: EventStore): Promise<GcResult> {
             addSegmentLive(store.counters, m.to.segment, m.to.length);
           }
           delete store.counters.segmentLive[String(segment)];
-          store.db.meta.put('counters', store.counters);
+          store.db.meta.put(COUNTERS_KEY, store.counters);
         });
       });
     const r = await store.vlog.rewrite(segment, (serial, ptr) => pointsAt(store, serial, ptr) !== undefined, relocate);
