@@ -5,7 +5,7 @@ import { StoreError } from '../pkg/store/errors.js';
 import { EventStore } from '../pkg/store/event-store.js';
 import { ConfigError, loadConfig, type LodeConfig } from '../src/config.js';
 import type { CliIo } from './command.js';
-import { UsageError } from './cli-args.js';
+import { parseCommandArgs, UsageError, type OptionSpec, type ParsedArgs } from './cli-args.js';
 import { ExitCode } from './exit-codes.js';
 
 export function loadCommandConfig(configArgv: string[], io: CliIo): LodeConfig {
@@ -27,6 +27,29 @@ export function openStore(config: LodeConfig, mode: 'read' | 'write', purpose: s
     lock: extra.lock,
     lockPurpose: `lode ${purpose}`,
   });
+}
+
+/** A command invocation after its flags are parsed and its config loaded. */
+export interface ConfiguredArgs extends ParsedArgs {
+  config: LodeConfig;
+}
+
+/**
+ * run() of a command that works on the configured data dir: parse its flags (at most one
+ * positional, required when `needs` says what it is for), load the config (file, LODE_*, flags),
+ * run the body; errors become exit codes (guarded).
+ */
+export function configuredRun(
+  spec: Record<string, OptionSpec>,
+  needs: string | undefined,
+  body: (args: ConfiguredArgs, io: CliIo) => Promise<number>,
+): (args: string[], io: CliIo) => Promise<number> {
+  return (args, io) =>
+    guarded(io, async () => {
+      const parsed = parseCommandArgs(args, spec, needs ? 1 : 0);
+      if (needs && !parsed.positionals[0]) throw new UsageError(needs);
+      return body({ ...parsed, config: loadCommandConfig(parsed.configArgv, io) }, io);
+    });
 }
 
 /** Run a command body; known errors become one line on stderr and a meaningful exit code. */

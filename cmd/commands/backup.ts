@@ -2,10 +2,10 @@
 import { resolve, relative, isAbsolute } from 'node:path';
 import { backupStore } from '../../pkg/store/backup.js';
 import type { Command } from '../command.js';
-import { parseCommandArgs, UsageError } from '../cli-args.js';
+import { UsageError } from '../cli-args.js';
 import { ExitCode, exitCodeHelp } from '../exit-codes.js';
 import { formatBytes, formatDuration, ProgressLine } from '../progress.js';
-import { guarded, loadCommandConfig, openStore } from '../store-access.js';
+import { configuredRun, openStore } from '../store-access.js';
 
 const spec = { json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } } as const;
 
@@ -24,36 +24,32 @@ export const backupCommand: Command = {
       '',
       exitCodeHelp,
     ].join('\n'),
-  run: (args, io) =>
-    guarded(io, async () => {
-      const { options, positionals, configArgv } = parseCommandArgs(args, spec, 1);
-      if (!positionals[0]) throw new UsageError('backup needs a destination directory');
-      const config = loadCommandConfig(configArgv, io);
-      const dest = resolve(io.cwd, positionals[0]);
-      const rel = relative(config.dataDir, dest);
-      if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))) throw new UsageError(`the backup destination ${dest} is inside the data dir ${config.dataDir}; choose a directory outside it`);
-      // An encrypted store's LMDB file is copied under the writer, so it needs the data-dir lock
-      // (the relay stopped); a running relay backs itself up through POST /admin/backup.
-      const encrypted = Boolean((config.store as { encryptionKey?: string }).encryptionKey);
-      const store = await openStore(config, encrypted ? 'write' : 'read', 'backup');
-      const progress = new ProgressLine(io.stderr, 'backup', { unit: 'bytes', quiet: Boolean(options.quiet || options.json) });
-      let result;
-      try {
-        result = await backupStore(store, dest, { onProgress: (p) => progress.update(p.done, p.total, `backup ${p.phase}`) });
-      } finally {
-        progress.finish();
-        await store.close();
-      }
-      const m = result.manifest;
-      if (options.json) {
-        io.stdout.write(`${JSON.stringify({ path: result.path, size_bytes: result.sizeBytes, duration_ms: result.durationMs, events: m.events, attempts: result.attempts, files: m.files.length })}\n`);
-      } else {
-        io.stderr.write(
-          `backup written to ${result.path}: ${m.events.toLocaleString('en-US')} events (${m.inlineEvents.toLocaleString('en-US')} inline, ${m.vlogEvents.toLocaleString('en-US')} in the value log), ` +
-            `${formatBytes(result.sizeBytes)} in ${m.files.length + 1} files (LMDB ${formatBytes(m.lmdbBytes)}, value log ${formatBytes(m.vlogBytes)}), ` +
-            `${formatDuration(result.durationMs / 1000)}${result.attempts > 1 ? `, ${result.attempts} snapshots (GC moved data meanwhile)` : ''}\n`,
-        );
-      }
-      return ExitCode.ok;
-    }),
+  run: configuredRun(spec, 'backup needs a destination directory', async ({ options, positionals, config }, io) => {
+    const dest = resolve(io.cwd, positionals[0]);
+    const rel = relative(config.dataDir, dest);
+    if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))) throw new UsageError(`the backup destination ${dest} is inside the data dir ${config.dataDir}; choose a directory outside it`);
+    // An encrypted store's LMDB file is copied under the writer, so it needs the data-dir lock
+    // (the relay stopped); a running relay backs itself up through POST /admin/backup.
+    const encrypted = Boolean((config.store as { encryptionKey?: string }).encryptionKey);
+    const store = await openStore(config, encrypted ? 'write' : 'read', 'backup');
+    const progress = new ProgressLine(io.stderr, 'backup', { unit: 'bytes', quiet: Boolean(options.quiet || options.json) });
+    let result;
+    try {
+      result = await backupStore(store, dest, { onProgress: (p) => progress.update(p.done, p.total, `backup ${p.phase}`) });
+    } finally {
+      progress.finish();
+      await store.close();
+    }
+    const m = result.manifest;
+    if (options.json) {
+      io.stdout.write(`${JSON.stringify({ path: result.path, size_bytes: result.sizeBytes, duration_ms: result.durationMs, events: m.events, attempts: result.attempts, files: m.files.length })}\n`);
+    } else {
+      io.stderr.write(
+        `backup written to ${result.path}: ${m.events.toLocaleString('en-US')} events (${m.inlineEvents.toLocaleString('en-US')} inline, ${m.vlogEvents.toLocaleString('en-US')} in the value log), ` +
+          `${formatBytes(result.sizeBytes)} in ${m.files.length + 1} files (LMDB ${formatBytes(m.lmdbBytes)}, value log ${formatBytes(m.vlogBytes)}), ` +
+          `${formatDuration(result.durationMs / 1000)}${result.attempts > 1 ? `, ${result.attempts} snapshots (GC moved data meanwhile)` : ''}\n`,
+      );
+    }
+    return ExitCode.ok;
+  }),
 };

@@ -2,10 +2,9 @@
 import { DataDirLock } from '../../pkg/store/dir-lock.js';
 import { compactStore } from '../../pkg/store/compact.js';
 import type { Command } from '../command.js';
-import { parseCommandArgs } from '../cli-args.js';
 import { ExitCode, exitCodeHelp } from '../exit-codes.js';
 import { formatBytes, formatDuration } from '../progress.js';
-import { guarded, loadCommandConfig, openStore } from '../store-access.js';
+import { configuredRun, openStore } from '../store-access.js';
 
 const spec = { 'keep-old': { type: 'boolean' }, json: { type: 'boolean' } } as const;
 
@@ -23,29 +22,26 @@ export const compactCommand: Command = {
       '',
       exitCodeHelp,
     ].join('\n'),
-  run: (args, io) =>
-    guarded(io, async () => {
-      const { options, configArgv } = parseCommandArgs(args, spec, 0);
-      const config = loadCommandConfig(configArgv, io);
-      const started = Date.now();
-      // Hold the lock ourselves across close → swap → reopen, so no relay can start in between.
-      const lock = DataDirLock.acquire(config.dataDir, 'lode compact');
-      try {
-        const r = await compactStore(config.dataDir, () => openStore(config, 'write', 'compact', { lock: false }), {
-          keepOld: Boolean(options['keep-old']),
-        });
-        const { lmdbBytesBefore: before, lmdbBytesAfter: after, events } = r;
-        const ms = Date.now() - started;
-        if (options.json) io.stdout.write(`${JSON.stringify({ lmdbBytesBefore: before, lmdbBytesAfter: after, events, durationMs: ms })}\n`);
-        else {
-          io.stderr.write(
-            `compact: LMDB file ${formatBytes(before)} → ${formatBytes(after)} (${formatBytes(before - after)} freed), ${events.toLocaleString('en-US')} events, ${formatDuration(ms / 1000)}` +
-              `${r.oldFile ? `; the old file is ${r.oldFile}` : ''}\n`,
-          );
-        }
-        return ExitCode.ok;
-      } finally {
-        lock.release();
+  run: configuredRun(spec, undefined, async ({ options, config }, io) => {
+    const started = Date.now();
+    // Hold the lock ourselves across close → swap → reopen, so no relay can start in between.
+    const lock = DataDirLock.acquire(config.dataDir, 'lode compact');
+    try {
+      const r = await compactStore(config.dataDir, () => openStore(config, 'write', 'compact', { lock: false }), {
+        keepOld: Boolean(options['keep-old']),
+      });
+      const { lmdbBytesBefore: before, lmdbBytesAfter: after, events } = r;
+      const ms = Date.now() - started;
+      if (options.json) io.stdout.write(`${JSON.stringify({ lmdbBytesBefore: before, lmdbBytesAfter: after, events, durationMs: ms })}\n`);
+      else {
+        io.stderr.write(
+          `compact: LMDB file ${formatBytes(before)} → ${formatBytes(after)} (${formatBytes(before - after)} freed), ${events.toLocaleString('en-US')} events, ${formatDuration(ms / 1000)}` +
+            `${r.oldFile ? `; the old file is ${r.oldFile}` : ''}\n`,
+        );
       }
-    }),
+      return ExitCode.ok;
+    } finally {
+      lock.release();
+    }
+  }),
 };

@@ -1,9 +1,8 @@
 // `lode gc`: one value-log GC pass now; reports the bytes reclaimed.
 import type { Command } from '../command.js';
-import { parseCommandArgs } from '../cli-args.js';
 import { ExitCode, exitCodeHelp } from '../exit-codes.js';
 import { formatBytes, formatDuration } from '../progress.js';
-import { guarded, loadCommandConfig, openStore } from '../store-access.js';
+import { configuredRun, openStore } from '../store-access.js';
 
 const spec = { json: { type: 'boolean' } } as const;
 
@@ -20,25 +19,22 @@ export const gcCommand: Command = {
       '',
       exitCodeHelp,
     ].join('\n'),
-  run: (args, io) =>
-    guarded(io, async () => {
-      const { options, configArgv } = parseCommandArgs(args, spec, 0);
-      const config = loadCommandConfig(configArgv, io);
-      const store = await openStore(config, 'write', 'gc');
-      try {
-        const before = store.vlog.totalBytes();
-        const r = await store.gc();
-        const after = store.vlog.totalBytes();
-        if (options.json) io.stdout.write(`${JSON.stringify({ ...r, vlogBytesBefore: before, vlogBytesAfter: after })}\n`);
-        else {
-          io.stderr.write(
-            `gc: rewrote ${r.segmentsRewritten} segment(s), moved ${r.entriesMoved.toLocaleString('en-US')} live entries, reclaimed ${formatBytes(r.bytesReclaimed)} ` +
-              `(value log ${formatBytes(before)} → ${formatBytes(after)}) in ${formatDuration(r.durationMs / 1000)}\n`,
-          );
-        }
-        return ExitCode.ok;
-      } finally {
-        await store.close();
+  run: configuredRun(spec, undefined, async ({ options, config }, io) => {
+    const store = await openStore(config, 'write', 'gc');
+    try {
+      const before = store.vlog.totalBytes();
+      const r = await store.gc();
+      const after = store.vlog.totalBytes();
+      if (options.json) io.stdout.write(`${JSON.stringify({ ...r, vlogBytesBefore: before, vlogBytesAfter: after })}\n`);
+      else {
+        io.stderr.write(
+          `gc: rewrote ${r.segmentsRewritten} segment(s), moved ${r.entriesMoved.toLocaleString('en-US')} live entries, reclaimed ${formatBytes(r.bytesReclaimed)} ` +
+            `(value log ${formatBytes(before)} → ${formatBytes(after)}) in ${formatDuration(r.durationMs / 1000)}\n`,
+        );
       }
-    }),
+      return ExitCode.ok;
+    } finally {
+      await store.close();
+    }
+  }),
 };

@@ -2,10 +2,9 @@
 import { resolve } from 'node:path';
 import { restoreBackup } from '../../pkg/store/restore.js';
 import type { Command } from '../command.js';
-import { parseCommandArgs, UsageError } from '../cli-args.js';
 import { ExitCode, exitCodeHelp } from '../exit-codes.js';
 import { formatBytes, formatDuration, ProgressLine } from '../progress.js';
-import { guarded, loadCommandConfig } from '../store-access.js';
+import { configuredRun } from '../store-access.js';
 import { describeReport } from './verify.js';
 
 const spec = { force: { type: 'boolean' }, json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } } as const;
@@ -24,31 +23,27 @@ export const restoreCommand: Command = {
       '',
       exitCodeHelp,
     ].join('\n'),
-  run: (args, io) =>
-    guarded(io, async () => {
-      const { options, positionals, configArgv } = parseCommandArgs(args, spec, 1);
-      if (!positionals[0]) throw new UsageError('restore needs the backup directory');
-      const config = loadCommandConfig(configArgv, io);
-      const src = resolve(io.cwd, positionals[0]);
-      const progress = new ProgressLine(io.stderr, 'restore', { unit: 'bytes', quiet: Boolean(options.quiet || options.json) });
-      let result;
-      try {
-        result = await restoreBackup(src, config.dataDir, {
-          force: Boolean(options.force),
-          storeOptions: config.store,
-          onProgress: (p) => progress.update(p.done, p.total, `restore ${p.phase}`),
-        });
-      } finally {
-        progress.finish();
-      }
-      if (options.json) io.stdout.write(`${JSON.stringify({ ...result, manifest: undefined, events: result.manifest.events })}\n`);
-      else {
-        io.stderr.write(
-          `restored ${result.manifest.events.toLocaleString('en-US')} events (${formatBytes(result.bytes)}) from ${src} into ${config.dataDir} in ${formatDuration(result.durationMs / 1000)}` +
-            `${result.movedAside ? `; the previous contents are in ${result.movedAside}` : ''}\n`,
-        );
-        io.stderr.write(describeReport(result.verify));
-      }
-      return result.verify.ok ? ExitCode.ok : ExitCode.problems;
-    }),
+  run: configuredRun(spec, 'restore needs the backup directory', async ({ options, positionals, config }, io) => {
+    const src = resolve(io.cwd, positionals[0]);
+    const progress = new ProgressLine(io.stderr, 'restore', { unit: 'bytes', quiet: Boolean(options.quiet || options.json) });
+    let result;
+    try {
+      result = await restoreBackup(src, config.dataDir, {
+        force: Boolean(options.force),
+        storeOptions: config.store,
+        onProgress: (p) => progress.update(p.done, p.total, `restore ${p.phase}`),
+      });
+    } finally {
+      progress.finish();
+    }
+    if (options.json) io.stdout.write(`${JSON.stringify({ ...result, manifest: undefined, events: result.manifest.events })}\n`);
+    else {
+      io.stderr.write(
+        `restored ${result.manifest.events.toLocaleString('en-US')} events (${formatBytes(result.bytes)}) from ${src} into ${config.dataDir} in ${formatDuration(result.durationMs / 1000)}` +
+          `${result.movedAside ? `; the previous contents are in ${result.movedAside}` : ''}\n`,
+      );
+      io.stderr.write(describeReport(result.verify));
+    }
+    return result.verify.ok ? ExitCode.ok : ExitCode.problems;
+  }),
 };

@@ -1,10 +1,9 @@
 // `lode stats [--json]`: what the store holds and how it is laid out; read-only.
 import { lockHolder, describeHolder } from '../../pkg/store/dir-lock.js';
 import type { Command } from '../command.js';
-import { parseCommandArgs } from '../cli-args.js';
 import { ExitCode, exitCodeHelp } from '../exit-codes.js';
 import { formatBytes } from '../progress.js';
-import { guarded, loadCommandConfig, openStore } from '../store-access.js';
+import { configuredRun, openStore } from '../store-access.js';
 
 const spec = { json: { type: 'boolean' } } as const;
 const n = (x: number) => x.toLocaleString('en-US');
@@ -23,44 +22,41 @@ export const statsCommand: Command = {
       '',
       exitCodeHelp,
     ].join('\n'),
-  run: (args, io) =>
-    guarded(io, async () => {
-      const { options, configArgv } = parseCommandArgs(args, spec, 0);
-      const config = loadCommandConfig(configArgv, io);
-      const store = await openStore(config, 'read', 'stats');
-      let stats;
-      try {
-        stats = store.stats();
-      } finally {
-        await store.close();
-      }
-      const holder = lockHolder(config.dataDir);
-      if (options.json) {
-        io.stdout.write(`${JSON.stringify({ dataDir: config.dataDir, heldBy: holder ?? null, ...stats })}\n`);
-        return ExitCode.ok;
-      }
-      const s = stats.settings;
-      const fmtSettings = (x: (typeof s.recorded)[number]) =>
-        `inline ≤ ${x.inlinePercentile !== undefined ? `p${x.inlinePercentile * 100} (floor ${formatBytes(x.inlineThreshold)})` : formatBytes(x.inlineThreshold)}, compression ${x.compression}, segment ${formatBytes(x.valueLogFileSize)}`;
-      const kinds = Object.entries(stats.eventsByKind)
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, 12)
-        .map(([k, v]) => `${k}: ${n(v)}`)
-        .join(', ');
-      const rows: [string, string][] = [
-        ['data dir', `${config.dataDir}${holder ? ` (in use by ${describeHolder(holder)})` : ''}`],
-        ['events', n(stats.events)],
-        ['by kind (top 12)', kinds || '-'],
-        ['inline', `${n(stats.inline.events)} events, ${formatBytes(stats.inline.bytes)}`],
-        ['value log', `${n(stats.valueLog.events)} events, ${formatBytes(stats.valueLog.bytes)} live of ${formatBytes(stats.valueLog.fileBytes)} on disk in ${n(stats.valueLog.segments)} segments`],
-        ['LMDB file', formatBytes(stats.lmdbFileBytes)],
-        ['settings in force', `${fmtSettings(s.inForce)} (effective inline threshold ${formatBytes(s.inForce.effectiveInlineThreshold)})`],
-        ...s.recorded.map((r, i): [string, string] => [i === 0 ? 'recorded' : '', fmtSettings(r)]),
-        ['mixed', s.mixed ? 'yes: some data was written under other settings (a migration would apply the ones in force)' : 'no'],
-        ['GC', `${n(stats.gc.runs)} runs, ${formatBytes(stats.gc.bytesReclaimed)} reclaimed${stats.gc.lastRunAt ? `, last ${new Date(stats.gc.lastRunAt * 1000).toISOString()}` : ''}`],
-      ];
-      const width = Math.max(...rows.map(([k]) => k.length));
-      io.stdout.write(`${rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n')}\n`);
+  run: configuredRun(spec, undefined, async ({ options, config }, io) => {
+    const store = await openStore(config, 'read', 'stats');
+    let stats;
+    try {
+      stats = store.stats();
+    } finally {
+      await store.close();
+    }
+    const holder = lockHolder(config.dataDir);
+    if (options.json) {
+      io.stdout.write(`${JSON.stringify({ dataDir: config.dataDir, heldBy: holder ?? null, ...stats })}\n`);
       return ExitCode.ok;
-    }),
+    }
+    const s = stats.settings;
+    const fmtSettings = (x: (typeof s.recorded)[number]) =>
+      `inline ≤ ${x.inlinePercentile !== undefined ? `p${x.inlinePercentile * 100} (floor ${formatBytes(x.inlineThreshold)})` : formatBytes(x.inlineThreshold)}, compression ${x.compression}, segment ${formatBytes(x.valueLogFileSize)}`;
+    const kinds = Object.entries(stats.eventsByKind)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 12)
+      .map(([k, v]) => `${k}: ${n(v)}`)
+      .join(', ');
+    const rows: [string, string][] = [
+      ['data dir', `${config.dataDir}${holder ? ` (in use by ${describeHolder(holder)})` : ''}`],
+      ['events', n(stats.events)],
+      ['by kind (top 12)', kinds || '-'],
+      ['inline', `${n(stats.inline.events)} events, ${formatBytes(stats.inline.bytes)}`],
+      ['value log', `${n(stats.valueLog.events)} events, ${formatBytes(stats.valueLog.bytes)} live of ${formatBytes(stats.valueLog.fileBytes)} on disk in ${n(stats.valueLog.segments)} segments`],
+      ['LMDB file', formatBytes(stats.lmdbFileBytes)],
+      ['settings in force', `${fmtSettings(s.inForce)} (effective inline threshold ${formatBytes(s.inForce.effectiveInlineThreshold)})`],
+      ...s.recorded.map((r, i): [string, string] => [i === 0 ? 'recorded' : '', fmtSettings(r)]),
+      ['mixed', s.mixed ? 'yes: some data was written under other settings (a migration would apply the ones in force)' : 'no'],
+      ['GC', `${n(stats.gc.runs)} runs, ${formatBytes(stats.gc.bytesReclaimed)} reclaimed${stats.gc.lastRunAt ? `, last ${new Date(stats.gc.lastRunAt * 1000).toISOString()}` : ''}`],
+    ];
+    const width = Math.max(...rows.map(([k]) => k.length));
+    io.stdout.write(`${rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n')}\n`);
+    return ExitCode.ok;
+  }),
 };

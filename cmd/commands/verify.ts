@@ -2,10 +2,9 @@
 import { rebuildIndexes, type RepairReport } from '../../pkg/store/index-rebuild.js';
 import { verifyStore, type VerifyReport } from '../../pkg/store/verify.js';
 import type { Command } from '../command.js';
-import { parseCommandArgs } from '../cli-args.js';
 import { ExitCode, exitCodeHelp } from '../exit-codes.js';
 import { formatDuration, ProgressLine } from '../progress.js';
-import { guarded, loadCommandConfig, openStore } from '../store-access.js';
+import { configuredRun, openStore } from '../store-access.js';
 
 const spec = { repair: { type: 'boolean' }, json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } } as const;
 
@@ -54,37 +53,34 @@ export const verifyCommand: Command = {
       '',
       exitCodeHelp,
     ].join('\n'),
-  run: (args, io) =>
-    guarded(io, async () => {
-      const { options, configArgv } = parseCommandArgs(args, spec, 0);
-      const config = loadCommandConfig(configArgv, io);
-      const repair = Boolean(options.repair);
-      const store = await openStore(config, repair ? 'write' : 'read', repair ? 'verify --repair' : 'verify');
-      const progress = new ProgressLine(io.stderr, 'verify', { unit: 'entries', quiet: Boolean(options.quiet || options.json) });
-      const onProgress = (p: { phase?: string; done: number; total: number }) => progress.update(p.done, p.total, `verify ${p.phase ?? 'repair'}`);
-      try {
-        const before = await verifyStore(store, { onProgress });
+  run: configuredRun(spec, undefined, async ({ options, config }, io) => {
+    const repair = Boolean(options.repair);
+    const store = await openStore(config, repair ? 'write' : 'read', repair ? 'verify --repair' : 'verify');
+    const progress = new ProgressLine(io.stderr, 'verify', { unit: 'entries', quiet: Boolean(options.quiet || options.json) });
+    const onProgress = (p: { phase?: string; done: number; total: number }) => progress.update(p.done, p.total, `verify ${p.phase ?? 'repair'}`);
+    try {
+      const before = await verifyStore(store, { onProgress });
+      progress.finish();
+      let repairReport: RepairReport | undefined;
+      let after: VerifyReport | undefined;
+      if (repair && !before.ok) {
+        repairReport = await rebuildIndexes(store, { onProgress: (p) => progress.update(p.done, p.total, 'repair') });
         progress.finish();
-        let repairReport: RepairReport | undefined;
-        let after: VerifyReport | undefined;
-        if (repair && !before.ok) {
-          repairReport = await rebuildIndexes(store, { onProgress: (p) => progress.update(p.done, p.total, 'repair') });
-          progress.finish();
-          after = await verifyStore(store, { onProgress });
-          progress.finish();
-        }
-        const final = after ?? before;
-        if (options.json) io.stdout.write(`${JSON.stringify({ ok: final.ok, before, repair: repairReport, after })}\n`);
-        else {
-          io.stderr.write(describeReport(before));
-          if (repairReport) io.stderr.write(describeRepair(repairReport));
-          if (after) io.stderr.write(describeReport(after));
-          if (!final.ok && !repair) io.stderr.write('run `lode verify --repair` with the relay stopped to rebuild the indexes from the payloads\n');
-        }
-        return final.ok ? ExitCode.ok : ExitCode.problems;
-      } finally {
+        after = await verifyStore(store, { onProgress });
         progress.finish();
-        await store.close();
       }
-    }),
+      const final = after ?? before;
+      if (options.json) io.stdout.write(`${JSON.stringify({ ok: final.ok, before, repair: repairReport, after })}\n`);
+      else {
+        io.stderr.write(describeReport(before));
+        if (repairReport) io.stderr.write(describeRepair(repairReport));
+        if (after) io.stderr.write(describeReport(after));
+        if (!final.ok && !repair) io.stderr.write('run `lode verify --repair` with the relay stopped to rebuild the indexes from the payloads\n');
+      }
+      return final.ok ? ExitCode.ok : ExitCode.problems;
+    } finally {
+      progress.finish();
+      await store.close();
+    }
+  }),
 };
