@@ -54,14 +54,6 @@ export async function hashFile(file: string, onBytes?: (n: number) => void): Pro
   return { bytes, sha256: hash.digest('hex') };
 }
 
-export async function fsyncPath(path: string): Promise<void> {
-  const handle = await fs.promises.open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
 /** True when `dir` is missing or holds nothing but the entries in `ignore`. */
 export function isEmptyDir(dir: string, ignore: string[] = []): boolean {

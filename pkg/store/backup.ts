@@ -22,7 +22,8 @@ import { segmentFileName } from './value-log.js';
 import { ENTRY_HEADER_BYTES } from './vlog-entry.js';
 import { writeSettingsOf, type WriteSettings } from './options.js';
 import { COUNTERS_KEY, type CountersData } from './store-counters.js';
-import { copyFilePrefix, fsyncPath, hashFile, isEmptyDir } from './backup-files.js';
+import { copyFilePrefix, hashFile, isEmptyDir } from './backup-files.js';
+import { fsyncPath } from './fsync-path.js';
 import { ENCRYPTION_FILE } from './store-encryption.js';
 
 export const MANIFEST_FILE = 'manifest.json';

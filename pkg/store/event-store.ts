@@ -3,10 +3,9 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Filter, NostrEvent } from '../nostr/types.js';
-import { kindClass } from '../nostr/kinds.js';
 import type { EventStoreApi, GcResult, PutResult, QueryOptions, StoreOptions, StoreStats } from './types.js';
 import { openDatabases, type StoreDatabases } from './schema.js';
-import { resolveStoreOptions, writeSettingsKey, writeSettingsOf } from './options.js';
+import { resolveStoreOptions } from './options.js';
 import { ValueLog } from './value-log.js';
 import { EventCache } from './event-cache.js';
 import { decodePayload } from './codec.js';

@@ -23,16 +23,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { StoreError } from './errors.js';
-import {
-  ENTRY_HEADER_BYTES,
-  MAX_PAYLOAD_BYTES,
-  decodeHeader,
-  encodeEntry,
-  entryFault,
-  readFully,
-  scanSegment,
-} from './vlog-entry.js';
-import { cutBackAll, recoverTail, syncDir, type TailRecovery } from './vlog-segment-repair.js';
+import { ENTRY_HEADER_BYTES, MAX_PAYLOAD_BYTES, encodeEntry, scanSegment } from './vlog-entry.js';
+import { cutBackAll, recoverTail, type TailRecovery } from './vlog-segment-repair.js';
+import { fsyncPath } from './fsync-path.js';
 import { rewriteSegment } from './vlog-rewrite.js';
 import { flushFailure, groupBySegment, PendingAppends, writeGroup, writeGroupNow, type PendingEntry, type SegmentWrite, type ValueLogFaults } from './vlog-flush.js';
 import {
@@ -227,7 +220,7 @@ export class ValueLog {
     if (this.failure) {
       // Every buffered append is doomed: its own flush is queued behind this one and fails too,
       // so no pointer to it is ever committed. Dropping them keeps recover() able to rebase.
-      this.dropPending();
+      this.pending.clear();
       throw this.failure;
     }
     return this.pending.take();
@@ -240,13 +233,9 @@ export class ValueLog {
 
   /** Record a failed write or fsync: writes stop until recover() (DISK_FULL) or a reopen. */
   private failWith(err: unknown): StoreError {
-    this.dropPending();
+    this.pending.clear();
     this.failure = flushFailure(err);
     return this.failure;
-  }
-
-  private dropPending(): void {
-    this.pending.clear();
   }
 
   /** The failure that stops writes, if any (DISK_FULL can be cleared by recover()). */
@@ -271,7 +260,7 @@ export class ValueLog {
     if (!failure) return;
     if (failure.code !== 'DISK_FULL') throw failure;
     if (this.pending.count > 0) {
-      this.dropPending();
+      this.pending.clear();
       throw failure;
     }
     if (this.writer) {
@@ -298,7 +287,7 @@ export class ValueLog {
     const handle = await fs.promises.open(file, fs.constants.O_WRONLY | fs.constants.O_CREAT, 0o600);
     this.writer = { segment, handle };
     // A new file's directory entry must be durable before pointers into it are committed.
-    if (this.opts.sync && (this.fileBytes.get(segment) ?? 0) === 0) await syncDir(this.dir);
+    if (this.opts.sync && (this.fileBytes.get(segment) ?? 0) === 0) await fsyncPath(this.dir);
     return handle;
   }
 
@@ -397,7 +386,7 @@ export class ValueLog {
     this.reader.drop(segment);
     await fs.promises.unlink(this.segmentPath(segment));
     this.fileBytes.delete(segment);
-    if (this.opts.sync) await syncDir(this.dir);
+    if (this.opts.sync) await fsyncPath(this.dir);
   }
 
   /** Flush what is buffered, then release every file. Later calls are no-ops. */

@@ -61,12 +61,3 @@ export function cutBackAll(fileBytes: Map<number, number>, pathOf: (segment: num
   }
 }
 
-/** fsync a directory so a created or deleted file survives a crash. */
-export async function syncDir(dir: string): Promise<void> {
-  const handle = await fs.promises.open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}

@@ -8,7 +8,8 @@
 // batch leaves nothing half-written. Inside env.childTransaction (GC, sweeper) writeOut() is synchronous.
 // A batch decided while the previous one is still committing reads that one's overlay too (`parent`),
 // until it is committed (then LMDB answers the same) or failed (then this batch fails with it).
-import type { NostrEvent, KindClass } from '../nostr/types.js';
+import type { NostrEvent } from '../nostr/types.js';
+import { isAddressable, isReplaceable } from '../nostr/kinds.js';
 import type { PutResult } from './types.js';
 import type { PreparedEvent } from './prepared-event.js';
 import type { StoreDatabases } from './schema.js';
@@ -226,9 +227,8 @@ export class WriteTxn {
     this.del(this.db.ids, fields.idBytes, sk);
     this.ids.set(view.id, null);
     const d = tags.find(([l]) => l === 'd')?.[1] ?? '';
-    const cls = view.kind;
-    if (cls === 0 || cls === 3 || (cls >= 10000 && cls < 20000) || (cls >= 30000 && cls < 40000)) {
-      const addr = addressKey(view.kind, fields.pubkeyBytes, cls >= 30000 ? d : '');
+    if (isReplaceable(view.kind) || isAddressable(view.kind)) {
+      const addr = addressKey(view.kind, fields.pubkeyBytes, isAddressable(view.kind) ? d : '');
       if (this.addressHolder(addr) === serial) {
         this.del(this.db.addresses, addr, sk);
         this.addresses.set(addr.toString('latin1'), null);
@@ -270,8 +270,8 @@ export class WriteTxn {
         const m = /^(\d{1,5}):([0-9a-f]{64}):(.*)$/s.exec(tag[1]);
         if (!m || m[2] !== ev.pubkey) continue;
         const kind = Number(m[1]);
-        const replaceable = kind === 0 || kind === 3 || (kind >= 10000 && kind < 20000);
-        if (!replaceable && !(kind >= 30000 && kind < 40000)) continue;
+        const replaceable = isReplaceable(kind);
+        if (!replaceable && !isAddressable(kind)) continue;
         const addr = addressKey(kind, author, replaceable ? '' : m[3]);
         const prev = this.addressDeletedUpTo(addr);
         if (prev === undefined || prev < ev.created_at) {
