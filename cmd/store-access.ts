@@ -36,8 +36,9 @@ export interface ConfiguredArgs extends ParsedArgs {
 
 /**
  * run() of a command that works on the configured data dir: parse its flags (at most one
- * positional, required when `needs` says what it is for), load the config (file, LODE_*, flags),
- * run the body; errors become exit codes (guarded).
+ * positional, required when `needs` says what it is for), run the body with the config (file,
+ * LODE_*, flags) loaded on first use of `config` — a body that checks its own flags first reads it
+ * after them, so usage errors come before config errors — and turn errors into exit codes (guarded).
  */
 export function configuredRun(
   spec: Record<string, OptionSpec>,
@@ -48,7 +49,16 @@ export function configuredRun(
     guarded(io, async () => {
       const parsed = parseCommandArgs(args, spec, needs ? 1 : 0);
       if (needs && !parsed.positionals[0]) throw new UsageError(needs);
-      return body({ ...parsed, config: loadCommandConfig(parsed.configArgv, io) }, io);
+      let config: LodeConfig | undefined;
+      return body(
+        {
+          ...parsed,
+          get config() {
+            return (config ??= loadCommandConfig(parsed.configArgv, io));
+          },
+        },
+        io,
+      );
     });
 }
 

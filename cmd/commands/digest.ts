@@ -3,10 +3,10 @@
 import { existsSync } from 'node:fs';
 import { digestLines, digestStore } from '../../pkg/store/store-digest.js';
 import type { Command } from '../command.js';
-import { parseCommandArgs, timeArg, UsageError } from '../cli-args.js';
+import { timeArg, UsageError } from '../cli-args.js';
 import { ExitCode, exitCodeHelp } from '../exit-codes.js';
 import { openLines } from '../line-source.js';
-import { guarded, loadCommandConfig, openStore } from '../store-access.js';
+import { configuredRun, openStore } from '../store-access.js';
 
 const spec = { file: { type: 'string' }, at: { type: 'string' }, json: { type: 'boolean' } } as const;
 
@@ -23,24 +23,23 @@ export const digestCommand: Command = {
       '',
       exitCodeHelp,
     ].join('\n'),
-  run: (args, io) =>
-    guarded(io, async () => {
-      const { options, configArgv } = parseCommandArgs(args, spec, 0);
-      const at = timeArg(options.at, 'at');
-      let result: { count: number; sha256: string; at: number; skipped?: number };
-      if (typeof options.file === 'string') {
-        if (options.file !== '-' && !existsSync(options.file)) throw new UsageError(`no such file: ${options.file}`);
-        result = await digestLines(openLines(options.file).lines, at);
-      } else {
-        const config = loadCommandConfig(configArgv, io);
-        const store = await openStore(config, 'read', 'digest');
-        try {
-          result = await digestStore(store, at);
-        } finally {
-          await store.close();
-        }
+  run: configuredRun(spec, undefined, async (cmd, io) => {
+    const { options } = cmd;
+    const at = timeArg(options.at, 'at');
+    let result: { count: number; sha256: string; at: number; skipped?: number };
+    if (typeof options.file === 'string') {
+      if (options.file !== '-' && !existsSync(options.file)) throw new UsageError(`no such file: ${options.file}`);
+      result = await digestLines(openLines(options.file).lines, at);
+    } else {
+      const config = cmd.config;
+      const store = await openStore(config, 'read', 'digest');
+      try {
+        result = await digestStore(store, at);
+      } finally {
+        await store.close();
       }
-      io.stdout.write(options.json ? `${JSON.stringify(result)}\n` : `${result.count} ${result.sha256}\n`);
-      return ExitCode.ok;
-    }),
+    }
+    io.stdout.write(options.json ? `${JSON.stringify(result)}\n` : `${result.count} ${result.sha256}\n`);
+    return ExitCode.ok;
+  }),
 };

@@ -3,11 +3,11 @@ import { existsSync } from 'node:fs';
 import { importLines } from '../../pkg/store/jsonl-import.js';
 import type { ImportSummary } from '../../pkg/store/types.js';
 import type { Command } from '../command.js';
-import { parseCommandArgs, positiveInt, UsageError } from '../cli-args.js';
+import { positiveInt, UsageError } from '../cli-args.js';
 import { ExitCode, exitCodeHelp } from '../exit-codes.js';
 import { openLines } from '../line-source.js';
 import { formatDuration, ProgressLine } from '../progress.js';
-import { guarded, loadCommandConfig, openStore } from '../store-access.js';
+import { configuredRun, openStore } from '../store-access.js';
 
 const spec = {
   verify: { type: 'boolean' },
@@ -35,46 +35,44 @@ export const importCommand: Command = {
       '',
       exitCodeHelp,
     ].join('\n'),
-  run: (args, io) =>
-    guarded(io, async () => {
-      const { options, positionals, configArgv } = parseCommandArgs(args, spec, 1);
-      const path = positionals[0];
-      if (path === undefined) throw new UsageError('import needs a FILE (or - for stdin)');
-      const batchSize = positiveInt(options.batch, 'batch');
-      const show = positiveInt(options['show-rejects'], 'show-rejects') ?? 20;
-      const config = loadCommandConfig(configArgv, io);
-      if (path !== '-' && !existsSync(path)) throw new UsageError(`no such file: ${path}`);
-      const source = openLines(path);
-      const store = await openStore(config, 'write', 'import');
-      const started = Date.now();
-      const progress = new ProgressLine(io.stderr, 'import', { unit: 'bytes', quiet: Boolean(options.quiet || options.json) });
-      let summary: ImportSummary;
-      try {
-        summary = await importLines(store, source.lines, {
-          verify: options.verify !== false,
-          batchSize,
-          onProgress: () => progress.update(source.bytesRead(), source.totalBytes),
-        });
-      } finally {
-        progress.finish();
-        await store.close();
-      }
-      const secs = (Date.now() - started) / 1000;
-      const rejected = summary.invalid + summary.refused;
-      if (options.json) io.stdout.write(`${JSON.stringify({ ...summary, durationMs: Date.now() - started })}\n`);
-      else {
-        const n = (x: number) => x.toLocaleString('en-US');
-        io.stderr.write(
-          `imported from ${path === '-' ? 'stdin' : path} in ${formatDuration(secs)} (${n(Math.round(summary.read / Math.max(secs, 0.001)))} lines/s): ` +
-            `read ${n(summary.read)}, stored ${n(summary.stored)}, duplicate ${n(summary.duplicate)}, invalid ${n(summary.invalid)}, refused ${n(summary.refused)}\n`,
-        );
-        for (const r of summary.rejects.slice(0, show)) io.stderr.write(`  line ${r.line}: ${r.status}: ${r.reason}\n`);
-        if (summary.rejects.length > show) io.stderr.write(`  … ${n(summary.rejects.length - show)} more (--show-rejects N, or --json for all)\n`);
-      }
-      if (rejected > 0 && !options['allow-rejects']) {
-        io.stderr.write(`lode: ${rejected} line(s) were not imported (exit 1; pass --allow-rejects to accept that)\n`);
-        return ExitCode.problems;
-      }
-      return ExitCode.ok;
-    }),
+  run: configuredRun(spec, 'import needs a FILE (or - for stdin)', async (cmd, io) => {
+    const { options } = cmd;
+    const path = cmd.positionals[0];
+    const batchSize = positiveInt(options.batch, 'batch');
+    const show = positiveInt(options['show-rejects'], 'show-rejects') ?? 20;
+    const config = cmd.config;
+    if (path !== '-' && !existsSync(path)) throw new UsageError(`no such file: ${path}`);
+    const source = openLines(path);
+    const store = await openStore(config, 'write', 'import');
+    const started = Date.now();
+    const progress = new ProgressLine(io.stderr, 'import', { unit: 'bytes', quiet: Boolean(options.quiet || options.json) });
+    let summary: ImportSummary;
+    try {
+      summary = await importLines(store, source.lines, {
+        verify: options.verify !== false,
+        batchSize,
+        onProgress: () => progress.update(source.bytesRead(), source.totalBytes),
+      });
+    } finally {
+      progress.finish();
+      await store.close();
+    }
+    const secs = (Date.now() - started) / 1000;
+    const rejected = summary.invalid + summary.refused;
+    if (options.json) io.stdout.write(`${JSON.stringify({ ...summary, durationMs: Date.now() - started })}\n`);
+    else {
+      const n = (x: number) => x.toLocaleString('en-US');
+      io.stderr.write(
+        `imported from ${path === '-' ? 'stdin' : path} in ${formatDuration(secs)} (${n(Math.round(summary.read / Math.max(secs, 0.001)))} lines/s): ` +
+          `read ${n(summary.read)}, stored ${n(summary.stored)}, duplicate ${n(summary.duplicate)}, invalid ${n(summary.invalid)}, refused ${n(summary.refused)}\n`,
+      );
+      for (const r of summary.rejects.slice(0, show)) io.stderr.write(`  line ${r.line}: ${r.status}: ${r.reason}\n`);
+      if (summary.rejects.length > show) io.stderr.write(`  … ${n(summary.rejects.length - show)} more (--show-rejects N, or --json for all)\n`);
+    }
+    if (rejected > 0 && !options['allow-rejects']) {
+      io.stderr.write(`lode: ${rejected} line(s) were not imported (exit 1; pass --allow-rejects to accept that)\n`);
+      return ExitCode.problems;
+    }
+    return ExitCode.ok;
+  }),
 };
