@@ -34,6 +34,7 @@ import {
   checkEntry,
   missing,
   openForRead,
+  listSegments,
   segmentFileName,
   type VlogPointer,
 } from './vlog-reader.js';
@@ -70,8 +71,6 @@ export interface VlogMove {
   from: VlogPointer;
   to: VlogPointer;
 }
-
-const SEGMENT_FILE = /^(\d{6,})\.vlog$/;
 
 export class ValueLog {
   /** What open() found and cut at the tail of the newest segment. */
@@ -115,12 +114,7 @@ export class ValueLog {
     }
     try {
       if (!opts.readOnly) await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
-      const segments = new Map<number, number>();
-      const names = opts.readOnly && !fs.existsSync(dir) ? [] : await fs.promises.readdir(dir);
-      for (const name of names) {
-        const m = SEGMENT_FILE.exec(name);
-        if (m) segments.set(Number(m[1]), (await fs.promises.stat(path.join(dir, name))).size);
-      }
+      const segments = opts.readOnly && !fs.existsSync(dir) ? new Map<number, number>() : await listSegments(dir);
       const numbers = [...segments.keys()].sort((a, b) => a - b);
       const last = numbers.length ? numbers[numbers.length - 1] : 1;
       const recovered: VlogRecovery = { segment: last, truncatedBytes: 0, corruptRegions: [] };

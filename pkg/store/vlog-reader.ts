@@ -19,6 +19,18 @@ export function segmentFileName(segment: number): string {
   return `${String(segment).padStart(6, '0')}.vlog`;
 }
 
+const SEGMENT_FILE = /^(\d{6,})\.vlog$/;
+
+/** The segment files in `dir`: segment number → file bytes. */
+export async function listSegments(dir: string): Promise<Map<number, number>> {
+  const segments = new Map<number, number>();
+  for (const name of await fs.promises.readdir(dir)) {
+    const m = SEGMENT_FILE.exec(name);
+    if (m) segments.set(Number(m[1]), (await fs.promises.stat(path.join(dir, name))).size);
+  }
+  return segments;
+}
+
 /** Positional reads of flushed entries through up to 64 cached descriptors (oldest closed first). */
 export class SegmentReader {
   private readonly fds = new Map<number, number>();
