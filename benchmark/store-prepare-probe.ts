@@ -1,5 +1,5 @@
 // Probe behind the write-path notes in RESULTS.md: main-thread cost of stage 1 of a write batch
-// (EventStore.prepareBatch: canonical JSON, payload placement, record and index keys), in place in
+// (BatchCommitter.prepare: canonical JSON, payload placement, record and index keys), in place in
 // a real store, with three batches kept alive as while commits are pipelined (so GC pays as it does
 // in the store). No LMDB writes.
 //
@@ -21,8 +21,9 @@ const ROUNDS = arg('rounds', 5);
 const dir = mkdtempSync(join(tmpdir(), 'lode-prepare-probe-'));
 const events = [...generateEvents(N, 99, undefined, false)];
 const store = await EventStore.open({ dataDir: dir, gcInterval: 0, expirationSweepInterval: 0 });
-// prepareBatch is private: the probe reaches it on purpose, to time stage 1 alone.
-const prepare = (store as unknown as { prepareBatch(b: { event: unknown }[]): unknown }).prepareBatch.bind(store);
+// The committer is private: the probe reaches it on purpose, to time stage 1 alone.
+const committer = (store as unknown as { committer: { prepare(b: { event: unknown }[]): unknown } }).committer;
+const prepare = committer.prepare.bind(committer);
 const kept: unknown[] = [];
 const perEvent: number[] = [];
 for (let r = 0; r < ROUNDS; r++) {
