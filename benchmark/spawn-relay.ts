@@ -179,10 +179,11 @@ export class SpawnedRelay {
 
   private async launch(): Promise<void> {
     const root = repoRoot();
-    const args =
-      this.command === 'dist'
-        ? [path.join(root, 'dist/cmd/lode.js'), 'serve']
-        : ['--import', 'tsx', path.join(root, 'cmd/lode.ts'), 'serve'];
+    // The young-generation size npm start and bin/lode.js give the relay (README, "Run it").
+    const args = [
+      '--max-semi-space-size=64',
+      ...(this.command === 'dist' ? [path.join(root, 'dist/cmd/lode.js'), 'serve'] : ['--import', 'tsx', path.join(root, 'cmd/lode.ts'), 'serve']),
+    ];
     if (!existsSync(args[args.length - 2])) throw new SpawnError('no-entry', `lode entry ${args[args.length - 2]} is missing (run npm run build for dist)`);
     this.port ||= await freePort();
     const log = this.options.logFile ? openSync(this.options.logFile, 'a') : 'ignore';
