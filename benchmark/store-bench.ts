@@ -3,7 +3,8 @@
 //   npm run bench:store -- [--events 1000000] [--put-events 100000] [--only puts,gets,queries] [--out FILE.json]
 //
 // 1. durable puts/s (syncWrites on): putMany in batches of 1000 from one caller and from 4, and 1000
-//    concurrent put() callers (group commit), each on a fresh store; median of 3.
+//    concurrent put() callers (group commit), each on a fresh store; median of 3; with the CPU per
+//    event split between the main thread and the others (thread-cpu.ts).
 // 2. get-by-id/s over a 50k-id sample: warm event cache, and eventCacheSize 0; median of 3.
 // 3. {authors:[a],kinds:[1],limit:100} latency on the big store, popular and unpopular authors.
 // 4. deep pagination of the most prolific author: the page at `until` depth 0 … 200,000.
@@ -18,6 +19,7 @@ import type { StoreOptions } from '../pkg/store/types.js';
 import type { Filter, NostrEvent } from '../pkg/nostr/types.js';
 import { DATASET_VERSION, Prng, Zipf, generateEvents, type DatasetFacts } from './store-bench-dataset.js';
 import { machine, markdown, type Latency } from './store-bench-report.js';
+import { mainThreadCpuMs } from './thread-cpu.js';
 
 // ---- arguments ----
 const argv = process.argv.slice(2);
@@ -125,10 +127,12 @@ async function putsFigure(): Promise<void> {
       await Promise.all(Array.from({ length: 1000 }, caller));
     },
   };
-  const out: Record<string, { eventsPerSec: number; reps: number[]; perCpuSecond: number; avgBatch: number }> = {};
+  const out: Record<string, { eventsPerSec: number; reps: number[]; perCpuSecond: number; avgBatch: number; mainThreadUs?: number; otherThreadsUs?: number }> = {};
   for (const [name, run] of Object.entries(modes)) {
     const reps: number[] = [];
     const cpuReps: number[] = [];
+    const mainUs: number[] = [];
+    const otherUs: number[] = [];
     let avgBatch = 0;
     for (let rep = 0; rep < REPS; rep++) {
       const evs = [...generateEvents(PUT_EVENTS, SEED + 1 + rep, undefined, false)];
@@ -136,17 +140,28 @@ async function putsFigure(): Promise<void> {
       const store = await EventStore.open({ dataDir: PUT_DIR, ...BASE, syncWrites: true });
       const t = performance.now();
       const cpu0 = process.cpuUsage();
+      const main0 = mainThreadCpuMs();
       await run(store, evs);
       const secs = (performance.now() - t) / 1000;
       const cpu = process.cpuUsage(cpu0);
+      const main1 = mainThreadCpuMs();
       reps.push(Math.round(evs.length / secs));
       cpuReps.push(Math.round(evs.length / ((cpu.user + cpu.system) / 1e6)));
+      let split = '';
+      if (main0 !== undefined && main1 !== undefined) {
+        const total = (cpu.user + cpu.system) / evs.length;
+        const onMain = ((main1 - main0) * 1000) / evs.length;
+        mainUs.push(onMain);
+        otherUs.push(total - onMain);
+        split = `; CPU per event ${total.toFixed(1)} µs: main thread ${onMain.toFixed(1)}, other threads ${(total - onMain).toFixed(1)}`;
+      }
       avgBatch = Math.round(store.writer.itemsWritten / store.writer.batches);
       if (store.stats().events !== evs.length) throw new Error(`put benchmark stored ${store.stats().events} of ${evs.length}`);
       await store.close();
-      log(`  puts [${name}] rep ${rep + 1}: ${reps[rep]} events/s, ${cpuReps[rep]} per CPU-second (avg batch ${avgBatch})`);
+      log(`  puts [${name}] rep ${rep + 1}: ${reps[rep]} events/s, ${cpuReps[rep]} per CPU-second (avg batch ${avgBatch})${split}`);
     }
-    out[name] = { eventsPerSec: median(reps), reps, perCpuSecond: median(cpuReps), avgBatch };
+    const us = (a: number[]) => (a.length ? Math.round(median(a) * 10) / 10 : undefined);
+    out[name] = { eventsPerSec: median(reps), reps, perCpuSecond: median(cpuReps), avgBatch, mainThreadUs: us(mainUs), otherThreadsUs: us(otherUs) };
   }
   rmSync(PUT_DIR, { recursive: true, force: true });
   results.puts = out;
