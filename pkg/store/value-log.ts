@@ -23,7 +23,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { StoreError } from './errors.js';
-import { ENTRY_HEADER_BYTES, MAX_PAYLOAD_BYTES, encodeEntry, scanSegment } from './vlog-entry.js';
+import { ENTRY_HEADER_BYTES, MAX_PAYLOAD_BYTES, encodeEntry } from './vlog-entry.js';
 import { cutBackAll, recoverTail, type TailRecovery } from './vlog-segment-repair.js';
 import { fsyncPath } from './fsync-path.js';
 import { rewriteSegment } from './vlog-rewrite.js';
@@ -33,13 +33,14 @@ import {
   assertPointer,
   checkEntry,
   missing,
-  openForRead,
   listSegments,
+  segmentEntries,
   segmentFileName,
+  type VlogEntry,
   type VlogPointer,
 } from './vlog-reader.js';
 
-export { segmentFileName, type VlogPointer } from './vlog-reader.js';
+export { segmentFileName, type VlogEntry, type VlogPointer } from './vlog-reader.js';
 export type { ValueLogFaults } from './vlog-flush.js';
 
 export interface ValueLogOptions {
@@ -57,13 +58,6 @@ export interface ValueLogOptions {
 export interface VlogRecovery extends TailRecovery {
   /** The segment scanned on open (the newest one). */
   segment: number;
-}
-
-export interface VlogEntry {
-  serial: number;
-  pointer: VlogPointer;
-  payload: Buffer;
-  ok: boolean;
 }
 
 export interface VlogMove {
@@ -307,21 +301,7 @@ export class ValueLog {
     this.assertOpen();
     const size = this.fileBytes.get(segment);
     if (size === undefined) throw missing(segment);
-    if (size === 0) return;
-    const fd = openForRead(this.segmentPath(segment), segment);
-    try {
-      for (const item of scanSegment(fd, size)) {
-        if (item.ok) {
-          const pointer = { segment, offset: item.offset, length: item.end - item.offset - ENTRY_HEADER_BYTES };
-          yield { serial: item.serial, pointer, payload: Buffer.from(item.payload), ok: true };
-        } else {
-          const pointer = { segment, offset: item.offset, length: Math.max(0, item.end - item.offset - ENTRY_HEADER_BYTES) };
-          yield { serial: item.serial, pointer, payload: Buffer.alloc(0), ok: false };
-        }
-      }
-    } finally {
-      fs.closeSync(fd);
-    }
+    yield* segmentEntries(this.segmentPath(segment), segment, size);
   }
 
   /**

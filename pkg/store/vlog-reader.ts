@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { StoreError } from './errors.js';
-import { ENTRY_HEADER_BYTES, MAX_PAYLOAD_BYTES, decodeHeader, entryFault, readFully } from './vlog-entry.js';
+import { ENTRY_HEADER_BYTES, MAX_PAYLOAD_BYTES, decodeHeader, entryFault, readFully, scanSegment } from './vlog-entry.js';
 
 export interface VlogPointer {
   segment: number;
@@ -98,6 +98,36 @@ export function assertPointer(ptr: VlogPointer): void {
   const ok = (n: number) => Number.isSafeInteger(n) && n >= 0;
   if (!ok(ptr.segment) || !ok(ptr.offset) || !ok(ptr.length) || ptr.length > MAX_PAYLOAD_BYTES) {
     throw new StoreError('BAD_OPTIONS', `invalid value-log pointer ${JSON.stringify(ptr)}`);
+  }
+}
+
+/** One entry as a segment scan finds it: ok=false for a damaged stretch (payload empty). */
+export interface VlogEntry {
+  serial: number;
+  pointer: VlogPointer;
+  payload: Buffer;
+  ok: boolean;
+}
+
+/**
+ * Every entry in the first `size` (flushed) bytes of segment file `file`, in file order. A damaged
+ * stretch is one item with ok=false (serial -1 when the header itself is unreadable).
+ */
+export function* segmentEntries(file: string, segment: number, size: number): Generator<VlogEntry> {
+  if (size === 0) return;
+  const fd = openForRead(file, segment);
+  try {
+    for (const item of scanSegment(fd, size)) {
+      if (item.ok) {
+        const pointer = { segment, offset: item.offset, length: item.end - item.offset - ENTRY_HEADER_BYTES };
+        yield { serial: item.serial, pointer, payload: Buffer.from(item.payload), ok: true };
+      } else {
+        const pointer = { segment, offset: item.offset, length: Math.max(0, item.end - item.offset - ENTRY_HEADER_BYTES) };
+        yield { serial: item.serial, pointer, payload: Buffer.alloc(0), ok: false };
+      }
+    }
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
