@@ -121,6 +121,11 @@ export class Relay {
     server.on('upgrade', (req, socket, head) => this.handleUpgrade(req, socket, head));
   }
 
+  /** The signature checker EVENTs use (worker threads), shared with admin imports. */
+  get signatureVerifier(): VerifyPool {
+    return this.ctx.verifier;
+  }
+
   stats(): { connections: number; subscriptions: number } {
     return { connections: this.connections.size, subscriptions: this.ctx.subscriptions.size };
   }

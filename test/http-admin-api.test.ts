@@ -122,12 +122,16 @@ describe('admin API with a token', () => {
     expect((await h.http('/admin/export?kinds=x', { headers: auth })).status).toBe(400);
 
     const fresh = events.slice(60, 80);
-    const body = [...fresh.map((e) => JSON.stringify(e)), 'garbage', JSON.stringify(events[0])].join('\n');
+    const badSig = { ...events[81], sig: events[82].sig }; // its id is right: only the relay's signature check refuses it
+    const body = [...fresh.map((e) => JSON.stringify(e)), 'garbage', JSON.stringify(events[0]), JSON.stringify(badSig)].join('\n');
     const r = await h.http('/admin/import', { method: 'POST', headers: auth, body });
     expect(r.status).toBe(200);
     const summary = await r.json();
-    expect(summary).toMatchObject({ read: fresh.length + 2, invalid: 1, duplicate: 1 });
+    expect(summary).toMatchObject({ read: fresh.length + 3, invalid: 2, duplicate: 1 });
     expect(summary.rejects[0]).toMatchObject({ line: fresh.length + 1, status: 'parse-error' });
+    expect(summary.rejects[1]).toMatchObject({ line: fresh.length + 3, status: 'invalid' });
+    expect(summary.rejects[1].reason).toMatch(/^sig:/);
+    expect(h.server.store.has(badSig.id)).toBe(false);
     for (const e of fresh) expect(h.server.store.has(e.id)).toBe(true);
   });
 

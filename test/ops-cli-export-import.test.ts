@@ -52,13 +52,16 @@ describe('export → import round trip', () => {
   it('import lists rejected lines by number and exits 1, or 0 with --allow-rejects; good lines are kept', async () => {
     const good = sampleEvents().filter((e) => !e.tags.some((t) => t[0] === 'expiration')).slice(0, 3);
     const forged = { ...good[1], content: 'tampered' };
+    // A valid id with someone else's signature: only the signature check (worker threads) catches it.
+    const badSig = { ...good[1], sig: good[0].sig };
     const file = join(dir.path, 'mixed.jsonl');
-    writeFileSync(file, [JSON.stringify(good[0]), 'not json', JSON.stringify(forged), JSON.stringify(good[2]), ''].join('\n'));
+    writeFileSync(file, [JSON.stringify(good[0]), 'not json', JSON.stringify(forged), JSON.stringify(badSig), JSON.stringify(good[2]), ''].join('\n'));
     const r = await runLode(['import', file, '--data-dir', join(dir.path, 'rejects')]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('read 4, stored 2, duplicate 0, invalid 2');
+    expect(r.stderr).toContain('read 5, stored 2, duplicate 0, invalid 3');
     expect(r.stderr).toMatch(/line 2: parse-error/);
     expect(r.stderr).toMatch(/line 3: invalid: id/);
+    expect(r.stderr).toMatch(/line 4: invalid: sig/);
     const again = await runLode(['import', file, '--data-dir', join(dir.path, 'rejects'), '--allow-rejects']);
     expect(again.code).toBe(0);
     expect(again.stderr).toContain('duplicate 2');

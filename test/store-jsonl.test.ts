@@ -4,6 +4,9 @@ import { createHash } from 'node:crypto';
 import { exportLines } from '../pkg/store/jsonl-export.js';
 import { importLines } from '../pkg/store/jsonl-import.js';
 import { openTestStore, sampleEvents, tempDir } from './support/store-fixtures.js';
+import { keys, signed } from './support/relay-harness.js';
+import { defaultVerifier } from '../pkg/nostr/signature.js';
+import type { EventStoreApi } from '../pkg/store/types.js';
 
 let dir: ReturnType<typeof tempDir>;
 beforeEach(() => {
@@ -81,6 +84,55 @@ describe('JSONL', () => {
     expect((await importLines(s, [JSON.stringify(fakeSig)], { verify: false })).stored).toBe(1);
     const r = await importLines(s, [JSON.stringify({ ...ev, id: 'cd'.repeat(32) })], { verify: false });
     expect(r.invalid).toBe(1);
+    await s.close();
+  });
+
+  it('with batches checked and written concurrently, later lines still act on earlier ones, in file order', async () => {
+    const k = keys();
+    const t = Math.floor(Date.now() / 1000) - 1000;
+    const a = signed(k, { content: 'a', created_at: t });
+    const b = signed(k, { content: 'b', created_at: t + 1 });
+    const profileNew = signed(k, { kind: 0, content: '{"name":"new"}', created_at: t + 200 });
+    const profileOld = signed(k, { kind: 0, content: '{"name":"old"}', created_at: t + 100 });
+    const deletion = signed(k, { kind: 5, tags: [['e', a.id]], created_at: t + 300 });
+    const c = signed(k, { content: 'c', created_at: t + 2 });
+    const badSig = { ...signed(k, { content: 'd', created_at: t + 3 }), sig: c.sig };
+    const lines = [a, b, profileNew, c, profileOld, deletion, badSig, signed(k, { content: 'e', created_at: t + 4 })].map((e) => JSON.stringify(e));
+    // Answers arrive in reverse order: the first lines' signatures are confirmed last.
+    let pending = lines.length;
+    const slowFirst = {
+      verify: (id: string, pubkey: string, sig: string) =>
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(defaultVerifier.verify(id, pubkey, sig)), 5 * pending--)),
+    };
+    const s = await openTestStore(dir.path);
+    const r = await importLines(s, lines, { batchSize: 2, verifier: slowFirst });
+    expect(r).toMatchObject({ read: 8, stored: 6, duplicate: 0, invalid: 1, refused: 1 });
+    expect(r.rejects.map((x) => [x.line, x.status])).toEqual([
+      [5, 'replaced-older'],
+      [7, 'invalid'],
+    ]);
+    expect(s.has(a.id)).toBe(false); // deleted by line 6, written two batches later
+    expect(s.has(profileNew.id) && !s.has(profileOld.id)).toBe(true);
+    expect(s.has(b.id) && s.has(c.id) && s.has(deletion.id)).toBe(true);
+    await s.close();
+  });
+
+  it('stops at the first failed write: the error is thrown and no later batch reaches the store', async () => {
+    const events = sampleEvents().filter((e) => e.kind === 1).slice(0, 12);
+    const s = await openTestStore(dir.path);
+    let calls = 0;
+    const failing: EventStoreApi = Object.create(s, {
+      putMany: {
+        value: (evs: typeof events) => {
+          calls++;
+          return calls === 2 ? Promise.reject(new Error('disk on fire')) : s.putMany(evs);
+        },
+      },
+    });
+    await expect(importLines(failing, events.map((e) => JSON.stringify(e)), { batchSize: 2 })).rejects.toThrow('disk on fire');
+    expect(calls).toBeLessThanOrEqual(3); // the batch after the failed one may already be in the store's hands
+    expect(s.has(events[0].id) && s.has(events[1].id)).toBe(true);
+    expect(events.slice(6).some((e) => s.has(e.id))).toBe(false);
     await s.close();
   });
 });

@@ -1,6 +1,7 @@
 // `lode import FILE|-`: JSONL into the store through the relay's own write rules; every line accounted for.
 import { existsSync } from 'node:fs';
 import { importLines } from '../../pkg/store/jsonl-import.js';
+import { VerifyPool } from '../../src/verify-pool.js';
 import type { ImportSummary } from '../../pkg/store/types.js';
 import type { Command } from '../command.js';
 import { positiveInt, UsageError } from '../cli-args.js';
@@ -46,15 +47,21 @@ export const importCommand: Command = {
     const store = await openStore(config, 'write', 'import');
     const started = Date.now();
     const progress = new ProgressLine(io.stderr, 'import', { unit: 'bytes', quiet: Boolean(options.quiet || options.json) });
+    const verify = options.verify !== false;
+    // Signatures are checked on worker threads (verifyThreads, as the relay does) while this thread
+    // parses, checks ids and writes.
+    const verifier = verify ? new VerifyPool({ threads: config.verifyThreads }) : undefined;
     let summary: ImportSummary;
     try {
       summary = await importLines(store, source.lines, {
-        verify: options.verify !== false,
+        verify,
+        verifier,
         batchSize,
         onProgress: () => progress.update(source.bytesRead(), source.totalBytes),
       });
     } finally {
       progress.finish();
+      await verifier?.close();
       await store.close();
     }
     const secs = (Date.now() - started) / 1000;

@@ -1,5 +1,6 @@
 // What the HTTP routes may read: one object built by the server and handed to each route module.
 import type { Logger } from 'pino';
+import type { AsyncSignatureVerifier } from '../../pkg/store/jsonl-import.js';
 import type { EventStoreApi } from '../../pkg/store/types.js';
 import type { LodeConfig } from '../config.js';
 import type { RelayLimits } from '../limits.js';
@@ -10,7 +11,12 @@ export interface HttpServices {
   config: LodeConfig;
   /** The ws(s):// URL clients are told to use (config relayUrl, else ws://host:port). */
   relayUrl: string;
-  relay: { stats(): { connections: number; subscriptions: number }; readonly limits: RelayLimits };
+  relay: {
+    stats(): { connections: number; subscriptions: number };
+    readonly limits: RelayLimits;
+    /** Checks signatures off the event loop (admin imports use it). */
+    readonly signatureVerifier: AsyncSignatureVerifier;
+  };
   store: EventStoreApi;
   metrics: RelayMetrics;
   pkg: PackageInfo;

@@ -2,7 +2,7 @@
 // esbuild (packages stay external, so lmdb's native module loads from node_modules as usual):
 // a spawned command then starts in about half a second instead of going through the tsx loader.
 import { execFile } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -13,19 +13,21 @@ let bundle: Promise<string> | undefined;
 /** Path of the bundled CLI (inside node_modules/.cache so bare imports resolve from the repo). */
 export function lodeBundle(): Promise<string> {
   bundle ??= (async () => {
-    const out = join(repoRoot, 'node_modules', '.cache', 'lode-test', `lode-${process.pid}.mjs`);
-    mkdirSync(dirname(out), { recursive: true });
+    // The signature-check worker is bundled beside the CLI, where the compiled verify pool looks for it.
+    const dir = join(repoRoot, 'node_modules', '.cache', 'lode-test', String(process.pid));
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), '{"type":"module"}\n');
     await build({
-      entryPoints: [join(repoRoot, 'cmd', 'lode.ts')],
+      entryPoints: { lode: join(repoRoot, 'cmd', 'lode.ts'), 'verify-worker': join(repoRoot, 'src', 'verify-worker.ts') },
       bundle: true,
       platform: 'node',
       format: 'esm',
       packages: 'external',
-      outfile: out,
+      outdir: dir,
       logLevel: 'warning',
     });
-    process.once('exit', () => rmSync(out, { force: true }));
-    return out;
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    return join(dir, 'lode.js');
   })();
   return bundle;
 }
