@@ -26,7 +26,8 @@ export const importCommand: Command = {
     [
       'Usage: lode import FILE|- [--no-verify] [--batch N] [--allow-rejects] [--show-rejects N] [--json] [--data-dir DIR]',
       '',
-      'Each line is an event (or ["EVENT", …]); ids are always checked, signatures unless --no-verify.',
+      'Each line is an event (or ["EVENT", …]); ids are always checked, signatures unless --no-verify',
+      '(on --verify-threads worker threads, default 2).',
       'Events go through the same rules as the relay: duplicates are skipped, replaceable/addressable',
       'keep the newest, NIP-09 deletions and NIP-40 expirations apply. Writes use the store settings in',
       'force (config file, LODE_* or flags such as --inline-threshold, --compression).',
