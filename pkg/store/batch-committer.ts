@@ -14,7 +14,7 @@ import { WriteTxn } from './write-txn.js';
 import { PreparedEvent } from './prepared-event.js';
 import { prepareEvent, type PrepareContext } from './write-prepare.js';
 import { StoreError, wrapLmdbError } from './errors.js';
-import { COUNTERS_KEY } from './store-counters.js';
+import { COUNTERS_KEY, copyCounters } from './store-counters.js';
 
 /** One queued write: the event, and its canonical JSON when the caller already built it. */
 export interface PendingPut {
@@ -112,7 +112,7 @@ export class BatchCommitter {
     }
     const now = Math.floor(Date.now() / 1000);
     const failuresBefore = this.writeFailures;
-    const before = structuredClone({ ...this.store.counters, payloadSizes: undefined });
+    const before = copyCounters(this.store.counters);
     const restore = () => {
       // Only the first failure restores: later batches in flight were decided on top of it.
       if (failuresBefore !== this.writeFailures) return;
@@ -147,7 +147,7 @@ export class BatchCommitter {
       seq = ++this.seqCounter; // never reused, so a batch decided after a failed one cannot pass later
       this.decidedSeq = seq;
       this.lastTxn = txn;
-      const counters = structuredClone(this.store.counters); // as of this batch: the next one changes them before this one is written
+      const counters = copyCounters(this.store.counters); // as of this batch: the next one changes them before this one is written
       const issue = (): Promise<boolean> =>
         // null = "not written yet" (lmdb-js ifNoExists), which its typings leave out.
         this.store.db.writeSeq!.ifVersion(WRITE_SEQ_KEY, after as number, () => {
