@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EventStore } from '../pkg/store/event-store.js';
 import type { Filter } from '../pkg/nostr/types.js';
 import { collect, fakeEvent, openTestStore, pubkeyOf, tempDir } from './support/store-fixtures.js';
+import { COUNTERS_KEY } from '../pkg/store/store-counters.js';
 
 let dir: ReturnType<typeof tempDir>;
 let store: EventStore;
@@ -252,5 +253,19 @@ describe('atomic batches', () => {
     // Nothing was lost for good: the callers retry and every event is stored.
     expect((await store.putMany([...a, b[1]])).map((r) => r.status)).toEqual(['stored', 'stored', 'stored']);
     expect(store.stats().events).toBe(before.events + 3);
+  });
+
+  it('a store whose saved serial counter fell behind its records still stores new events next to the old ones', async () => {
+    const old = [fakeEvent({ created_at: 1 }), fakeEvent({ created_at: 2 }), fakeEvent({ created_at: 3 })];
+    await store.putMany(old);
+    // Counters rewritten with a serial that new events would collide with (as a damaged meta entry would).
+    await store.db.meta.put(COUNTERS_KEY, { ...store.counters, nextSerial: 2 });
+    await store.close();
+    store = await openTestStore(dir.path);
+    const fresh = fakeEvent({ created_at: 4 });
+    expect((await store.put(fresh)).status).toBe('stored');
+    for (const e of [...old, fresh]) expect(JSON.parse((await store.get(e.id))!).id).toBe(e.id);
+    expect(await ids({})).toEqual([fresh, old[2], old[1], old[0]].map((e) => e.id));
+    expect(store.stats().events).toBe(4);
   });
 });

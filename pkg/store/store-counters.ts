@@ -51,6 +51,15 @@ export function copyCounters(c: CountersData): CountersData {
   return { ...c, byKind: { ...c.byKind }, segmentLive: { ...c.segmentLive }, settings, payloadSizes: c.payloadSizes?.slice() };
 }
 
+/**
+ * `c` with nextSerial past `lastSerial`, the highest serial stored. Normally it already is (both are
+ * written in one transaction); if counters ever fell behind, a new event would overwrite a stored one,
+ * and record puts, which append (LMDB's MDB_APPEND), would fail every batch.
+ */
+export function serialsAfter(c: CountersData, lastSerial: number | undefined): CountersData {
+  return lastSerial !== undefined && c.nextSerial <= lastSerial ? { ...c, nextSerial: lastSerial + 1 } : c;
+}
+
 /** The meta key holding the counters (written with every write batch). */
 export const COUNTERS_KEY = 'counters';
 

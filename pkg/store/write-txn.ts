@@ -35,7 +35,13 @@ interface QueuedWrite {
   key: Buffer;
   value: Buffer | undefined;
   prior: Buffer | null;
+  /** The key sorts after every key in `db` (a new serial's record): LMDB appends, filling pages. */
+  append?: boolean;
 }
+
+const APPEND = { append: true } as const;
+/** lmdb-js put with put flags: its implementation takes them (write.js), its typings leave them out. */
+type PutWithFlags = (this: Db, key: Buffer, value: Buffer, flags: typeof APPEND) => unknown;
 
 export class WriteTxn {
   readonly effects: TxnEffects = { removedSerials: [], storedSerials: [] };
@@ -86,6 +92,7 @@ export class WriteTxn {
       for (; i < writes.length; i++) {
         const w = writes[i];
         if (w.value === undefined) w.db.remove(w.key);
+        else if (w.append) (w.db.put as unknown as PutWithFlags).call(w.db, w.key, w.value, APPEND);
         else w.db.put(w.key, w.value);
       }
     } catch (e) {
@@ -186,7 +193,9 @@ export class WriteTxn {
   private insert(p: PreparedEvent): void {
     const sk = p.serialKey;
     const record = p.record;
-    this.put(this.db.events, sk, record);
+    // Serials only grow (nextSerial is checked against the last record on open), so the record is the
+    // last key: appended, LMDB leaves full pages behind instead of half-full ones (~8 % less file).
+    this.writes.push({ db: this.db.events, key: sk, value: record, prior: null, append: true });
     this.put(this.db.ids, p.idBytes, sk);
     for (let i = 0; i < p.indexKeyCount; i++) this.put(this.db.index, p.indexKey(i), EMPTY);
     if (p.address) {
