@@ -36,7 +36,7 @@ interface QueuedWrite {
   value: Buffer | undefined;
   prior: Buffer | null;
   /** The key sorts after every key in `db` (a new serial's record): LMDB appends, filling pages. */
-  append?: boolean;
+  append: boolean;
 }
 
 const APPEND = { append: true } as const;
@@ -183,11 +183,11 @@ export class WriteTxn {
   // ---- decisions ----
 
   private put(db: Db, key: Buffer, value: Buffer, prior: Buffer | null = null): void {
-    this.writes.push({ db, key, value, prior });
+    this.writes.push({ db, key, value, prior, append: false });
   }
 
   private del(db: Db, key: Buffer, prior: Buffer): void {
-    this.writes.push({ db, key, value: undefined, prior });
+    this.writes.push({ db, key, value: undefined, prior, append: false });
   }
 
   private insert(p: PreparedEvent): void {
