@@ -53,8 +53,9 @@ export function copyCounters(c: CountersData): CountersData {
 
 /**
  * `c` with nextSerial past `lastSerial`, the highest serial stored. Normally it already is (both are
- * written in one transaction); if counters ever fell behind, a new event would overwrite a stored one,
- * and record puts, which append (LMDB's MDB_APPEND), would fail every batch.
+ * written in one transaction). If counters ever fell behind, a new event's record put, which appends
+ * (LMDB's MDB_APPEND), would be refused inside its lmdb-js batch without failing it, and the new id
+ * would point at an old event's record.
  */
 export function serialsAfter(c: CountersData, lastSerial: number | undefined): CountersData {
   return lastSerial !== undefined && c.nextSerial <= lastSerial ? { ...c, nextSerial: lastSerial + 1 } : c;
