@@ -12,6 +12,7 @@ import { StoreError } from './errors.js';
 import { encodeRecord, RecordView } from './record.js';
 import { indexableTags, indexKeysOf, type IndexedFields } from './index-entries.js';
 import { readU64, serialKey, successor } from './keys.js';
+import { serialsAfter } from './store-counters.js';
 import { expirationOf } from '../nostr/nip-tags.js';
 import { addressOfEvent, checkPayload, fieldsOfRecord } from './verify.js';
 
@@ -146,7 +147,7 @@ async function rebuild(store: EventStore, o: RepairOptions): Promise<RepairRepor
   c.vlogEvents = totals.vlogEvents;
   c.vlogBytes = totals.vlogBytes;
   c.segmentLive = totals.segmentLive;
-  c.nextSerial = Math.max(c.nextSerial, maxSerial + 1);
+  c.nextSerial = serialsAfter(c, maxSerial).nextSerial;
   await store.saveCounters();
   report.durationMs = Date.now() - started;
   return report;

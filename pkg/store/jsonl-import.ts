@@ -2,10 +2,10 @@
 import type { NostrEvent } from '../nostr/types.js';
 import { checkEventShape } from '../nostr/event-shape.js';
 import { hasValidId } from '../nostr/serialize.js';
-import { defaultVerifier, type SignatureVerifier } from '../nostr/signature.js';
+import { defaultVerifier } from '../nostr/signature.js';
 import type { EventStoreApi, ImportSummary } from './types.js';
 
-/** A signature check that may run elsewhere (the relay's worker pool) and answer later. */
+/** A signature check that may run elsewhere (the relay's worker pool) and answer later; any SignatureVerifier is one. */
 export interface AsyncSignatureVerifier {
   verify(idHex: string, pubkeyHex: string, sigHex: string): boolean | Promise<boolean>;
 }
@@ -14,7 +14,7 @@ export interface ImportOptions {
   /** Check ids and signatures (default true). Ids are checked even when signatures are not. */
   verify?: boolean;
   /** Default: the in-process verifier. A worker pool's verifier checks batches in parallel. */
-  verifier?: SignatureVerifier | AsyncSignatureVerifier;
+  verifier?: AsyncSignatureVerifier;
   batchSize?: number;
   /** Most reject entries kept in the summary (counts stay exact beyond it). */
   maxRejectsListed?: number;
