@@ -46,6 +46,8 @@ class FilterStream {
   head: Hit | undefined;
   done = false;
   private emitted = 0;
+  /** The serial the merge gave last: an event reached through two of this filter's ranges comes twice. */
+  private lastSerial = -1;
   private merge?: CursorMerge;
   private direct?: Hit[];
 
@@ -117,6 +119,11 @@ class FilterStream {
     const suffix = merge.peek()!;
     merge.advance();
     const serial = readU64(suffix, 16);
+    // Copies of one index suffix are adjacent in the merge (the suffix ends in the serial). An event
+    // holding two of the filter's tag values (`t`=nostr and `t`=Nostr, or one value twice) is met
+    // once per range; counting each copy toward the limit would cut the answer short.
+    if (serial === this.lastSerial) return;
+    this.lastSerial = serial;
     const record = this.loadRecord(serial);
     if (record) this.setHead({ suffix, serial, record });
   }
