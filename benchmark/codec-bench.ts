@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import * as zlib from 'node:zlib';
-import { DEFLATE_DICTIONARY_V1 as NOSTR_DICTIONARY, decodePayload, encodePayload } from '../pkg/store/codec.js';
+import { DEFLATE_DICTIONARY_V1 as NOSTR_DICTIONARY, decodePayload, encodePayload } from '../pkg/store/codec/codec.js';
 
 interface Codec {
   name: string;

@@ -17,11 +17,11 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { EventStore } from '../pkg/store/event-store.js';
-import { backupStore } from '../pkg/store/backup.js';
-import { digestStore } from '../pkg/store/store-digest.js';
-import { exportLines } from '../pkg/store/jsonl-export.js';
-import { importLines } from '../pkg/store/jsonl-import.js';
-import { verifyStore } from '../pkg/store/verify.js';
+import { backupStore } from '../pkg/store/maintenance/backup.js';
+import { digestStore } from '../pkg/store/maintenance/store-digest.js';
+import { exportLines } from '../pkg/store/maintenance/jsonl-export.js';
+import { importLines } from '../pkg/store/maintenance/jsonl-import.js';
+import { verifyStore } from '../pkg/store/maintenance/verify.js';
 
 const argv = process.argv.slice(2);
 const arg = (name: string, dflt: string) => {

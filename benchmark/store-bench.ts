@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EventStore } from '../pkg/store/event-store.js';
-import type { StoreOptions } from '../pkg/store/types.js';
+import type { StoreOptions } from '../pkg/store/base/types.js';
 import type { Filter, NostrEvent } from '../pkg/nostr/types.js';
 import { DATASET_VERSION, Prng, Zipf, generateEvents, type DatasetFacts } from './store-bench-dataset.js';
 import { machine, markdown, type Latency } from './store-bench-report.js';

@@ -11,9 +11,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateEvents } from './store-bench-dataset.js';
-import { indexKeysOf, indexableTags } from '../pkg/store/index-entries.js';
-import { encodeRecord } from '../pkg/store/record.js';
-import { serialKey } from '../pkg/store/keys.js';
+import { indexKeysOf, indexableTags } from '../pkg/store/layout/index-entries.js';
+import { encodeRecord } from '../pkg/store/layout/record.js';
+import { serialKey } from '../pkg/store/layout/keys.js';
 
 const i = process.argv.indexOf('--events');
 const N = i > 0 ? Number(process.argv[i + 1]) : 50_000;

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EventStore } from '../pkg/store/event-store.js';
-import { verifyStore } from '../pkg/store/verify.js';
+import { verifyStore } from '../pkg/store/maintenance/verify.js';
 import { AckLedger, crashEnv, eventPool, killMoment, missingViaRelay, publishAll, sigkill, signer, startRelayChild } from '../test/support/crash-harness.js';
 
 const { values } = parseArgs({

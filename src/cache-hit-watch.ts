@@ -2,7 +2,7 @@
 // logs a warning naming the setting to raise. Counts are cumulative in the store, so each window
 // is judged on the difference since the previous check, not on the ratio since start.
 import type { Logger } from 'pino';
-import type { CacheStats } from '../pkg/store/types.js';
+import type { CacheStats } from '../pkg/store/index.js';
 
 export interface CacheHitWatchOptions {
   read: () => CacheStats;

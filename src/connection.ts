@@ -9,7 +9,7 @@ import type { WebSocket } from 'ws';
 import type { NostrEvent } from '../pkg/nostr/index.js';
 import { handleFrame } from './handlers/dispatch.js';
 import { eventReadable, metaReadable, type PolicyClient, type PolicyContext } from './policies/index.js';
-import type { EventMeta } from '../pkg/store/types.js';
+import type { EventMeta } from '../pkg/store/index.js';
 import type { RelayContext } from './relay-context.js';
 import type { RelayVerb } from './relay-observer.js';
 import { LiveSubscription, type Subscriber } from './subscriptions.js';

@@ -1,7 +1,7 @@
 // Prometheus figures for one relay: counts what the relay observes, reads the store's stats on scrape.
 // Each server gets its own Registry so several can live in one process (tests, benchmarks).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { StoreStats } from '../pkg/store/types.js';
+import type { StoreStats } from '../pkg/store/index.js';
 import type { ClientVerb, RelayObserver, RelayVerb } from './relay-observer.js';
 
 export interface MetricsOptions {

@@ -1,6 +1,6 @@
 // Everything a connection and its handlers share: one value built by Relay, passed down.
 import type { Logger } from 'pino';
-import type { EventStoreApi } from '../pkg/store/types.js';
+import type { EventStoreApi } from '../pkg/store/index.js';
 import type { RelayLimits } from './limits.js';
 import type { RelayPolicies } from './policies/index.js';
 import type { RelayObserver } from './relay-observer.js';

@@ -5,7 +5,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { EventStoreApi } from '../pkg/store/types.js';
+import type { EventStoreApi } from '../pkg/store/index.js';
 import { Connection } from './connection.js';
 import { resolveLimits, type RelayLimits } from './limits.js';
 import { defaultPolicies, type RelayPolicies } from './policies/index.js';

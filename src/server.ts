@@ -3,7 +3,7 @@
 // writes reach their OK) → store, so nothing acknowledged is ever lost.
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { Logger } from 'pino';
-import { EventStore } from '../pkg/store/event-store.js';
+import { EventStore } from '../pkg/store/index.js';
 import { CacheHitWatch } from './cache-hit-watch.js';
 import { redactConfig, type LodeConfig } from './config.js';
 import { createHttpRouter, type HttpServices, type RouteModule } from './http/index.js';

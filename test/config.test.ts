@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, configSchema, envName, flagName, loadConfig, redactConfig, defaultConfig } from '../src/config.js';
 import { defaultLimits } from '../src/limits.js';
-import { defaultStoreOptions } from '../pkg/store/options.js';
+import { defaultStoreOptions } from '../pkg/store/base/options.js';
 
 let dir: string;
 beforeEach(() => {

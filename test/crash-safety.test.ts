@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventStore } from '../pkg/store/event-store.js';
-import { verifyStore } from '../pkg/store/verify.js';
+import { verifyStore } from '../pkg/store/maintenance/verify.js';
 import {
   AckLedger,
   crashEnv,

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { CacheStats } from '../pkg/store/types.js';
+import type { CacheStats } from '../pkg/store/base/types.js';
 import { CacheHitWatch } from '../src/cache-hit-watch.js';
 import { createLogger } from '../src/logger.js';
 

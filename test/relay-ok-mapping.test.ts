@@ -1,6 +1,6 @@
 // Every store outcome maps to the OK a client should see (accepted flag and standard prefix).
 import { expect, it } from 'vitest';
-import type { PutStatus } from '../pkg/store/types.js';
+import type { PutStatus } from '../pkg/store/base/types.js';
 import { okFor } from '../src/handlers/event.js';
 
 it.each<[PutStatus, boolean, RegExp]>([

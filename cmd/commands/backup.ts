@@ -1,6 +1,6 @@
 // `lode backup DEST`: a consistent snapshot of the store while the relay keeps running.
 import { resolve, relative, isAbsolute } from 'node:path';
-import { backupStore } from '../../pkg/store/backup.js';
+import { backupStore } from '../../pkg/store/index.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../cli-args.js';
 import { ExitCode, exitCodeHelp } from '../exit-codes.js';

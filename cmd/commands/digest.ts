@@ -1,7 +1,7 @@
 // `lode digest`: count and order-independent sha256 of all event ids, of the store or of a JSONL file.
 // Two stores (or a store and an export) hold the same events exactly when their digests match.
 import { existsSync } from 'node:fs';
-import { digestLines, digestStore } from '../../pkg/store/store-digest.js';
+import { digestLines, digestStore } from '../../pkg/store/index.js';
 import type { Command } from '../command.js';
 import { timeArg, UsageError } from '../cli-args.js';
 import { ExitCode, exitCodeHelp } from '../exit-codes.js';

@@ -1,7 +1,7 @@
 // `lode export`: the store (or a filtered part) as JSONL, newest first. Read-only: safe next to a running relay.
 import * as fs from 'node:fs';
 import { once } from 'node:events';
-import { exportLines } from '../../pkg/store/jsonl-export.js';
+import { exportLines } from '../../pkg/store/index.js';
 import type { Command } from '../command.js';
 import { hexList, intList, timeArg } from '../cli-args.js';
 import { ExitCode, exitCodeHelp } from '../exit-codes.js';

@@ -1,6 +1,6 @@
 // `lode restore SRC`: check a backup against its manifest, copy it into the data dir, verify the result.
 import { resolve } from 'node:path';
-import { restoreBackup } from '../../pkg/store/restore.js';
+import { restoreBackup } from '../../pkg/store/index.js';
 import type { Command } from '../command.js';
 import { ExitCode, exitCodeHelp } from '../exit-codes.js';
 import { formatBytes, formatDuration, ProgressLine } from '../progress.js';

@@ -1,5 +1,5 @@
 // `lode stats [--json]`: what the store holds and how it is laid out; read-only.
-import { lockHolder, describeHolder } from '../../pkg/store/dir-lock.js';
+import { lockHolder, describeHolder } from '../../pkg/store/index.js';
 import type { Command } from '../command.js';
 import { ExitCode, exitCodeHelp } from '../exit-codes.js';
 import { formatBytes } from '../progress.js';

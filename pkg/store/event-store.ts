@@ -3,27 +3,28 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Filter, NostrEvent } from '../nostr/types.js';
-import type { EventStoreApi, GcResult, PutResult, QueryOptions, StoreOptions, StoreStats } from './types.js';
-import { openDatabases, type StoreDatabases } from './schema.js';
-import { resolveStoreOptions } from './options.js';
-import { ValueLog } from './value-log.js';
-import { EventCache } from './event-cache.js';
-import { decodePayload } from './codec.js';
-import { COUNTERS_KEY, emptyCounters, serialsAfter, type CountersData } from './store-counters.js';
-import { SizeHistogram } from './size-histogram.js';
-import { WriterQueue } from './writer-queue.js';
-import { BatchCommitter, type PendingPut } from './batch-committer.js';
-import { readU64, serialKey } from './keys.js';
-import { QueryEngine } from './query-engine.js';
-import { RecordView } from './record.js';
-import { StoreError } from './errors.js';
-import { collectGarbage } from './vlog-gc.js';
-import { sweepExpired } from './expiration-sweep.js';
-import { buildStats } from './store-stats.js';
-import { DataDirLock } from './dir-lock.js';
-import type { StoreKeys } from './payload-cipher.js';
-import { prepareEncryption, readEncryptionRecord, writeEncryptionRecord } from './store-encryption.js';
-import { MapCeiling } from './map-ceiling.js';
+import type { EventStoreApi, GcResult, PutResult, QueryOptions, StoreOptions, StoreStats } from './base/types.js';
+import { openDatabases, type StoreDatabases } from './base/schema.js';
+import { resolveStoreOptions } from './base/options.js';
+import { ValueLog } from './vlog/value-log.js';
+import { EventCache } from './cache/event-cache.js';
+import { decodePayload } from './codec/codec.js';
+import { COUNTERS_KEY, emptyCounters, serialsAfter, type CountersData } from './write/store-counters.js';
+import { SizeHistogram } from './write/size-histogram.js';
+import { WriterQueue } from './write/writer-queue.js';
+import { BatchCommitter, type PendingPut } from './write/batch-committer.js';
+import { readU64, serialKey } from './layout/keys.js';
+import { QueryEngine } from './query/query-engine.js';
+import { RecordView } from './layout/record.js';
+import { StoreError } from './base/errors.js';
+import { collectGarbage } from './maintenance/vlog-gc.js';
+import { sweepExpired } from './maintenance/expiration-sweep.js';
+import { buildStats } from './maintenance/store-stats.js';
+import { DataDirLock } from './base/dir-lock.js';
+import type { StoreKeys } from './codec/payload-cipher.js';
+import { prepareEncryption, readEncryptionRecord, writeEncryptionRecord } from './codec/store-encryption.js';
+import { MapCeiling } from './write/map-ceiling.js';
+import type { StoreParts } from './maintenance/store-parts.js';
 
 const KEY_CHECK_KEY = 'encryptionKeyCheck';
 
@@ -50,7 +51,7 @@ export interface OpenModes {
   readOnly?: boolean;
 }
 
-export class EventStore implements EventStoreApi {
+export class EventStore implements EventStoreApi, StoreParts {
   readonly options: StoreOptions;
   /** @internal parts shared with GC, sweeping, stats and verification. */
   readonly db: StoreDatabases;

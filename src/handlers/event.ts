@@ -10,8 +10,8 @@ import {
   isHex64,
   type NostrEvent,
 } from '../../pkg/nostr/index.js';
-import type { PutResult } from '../../pkg/store/types.js';
-import { StoreError } from '../../pkg/store/errors.js';
+import type { PutResult } from '../../pkg/store/index.js';
+import { StoreError } from '../../pkg/store/index.js';
 import type { Connection } from '../connection.js';
 import { firstRefusal } from '../policies/index.js';
 

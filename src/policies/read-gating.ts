@@ -8,7 +8,7 @@
 //   AUTHed pubkey could only ever return hidden events: CLOSED "restricted:".
 // - Every other filter runs; gated events the client may not see are skipped silently (a filter
 //   without `kinds` never learns they exist), via QueryOptions.accept and the live fan-out check.
-import type { EventMeta } from '../../pkg/store/types.js';
+import type { EventMeta } from '../../pkg/store/index.js';
 import type { Filter, NostrEvent } from '../../pkg/nostr/index.js';
 import type { FilterPolicy } from './types.js';
 

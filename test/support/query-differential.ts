@@ -1,7 +1,7 @@
 // One filter group asked of the store API or of a relay over its socket, and of the reference
 // model; any difference in the events (ids and order) or in COUNT comes back as a full report.
 import type { Filter, NostrEvent } from '../../pkg/nostr/types.js';
-import type { EventStoreApi } from '../../pkg/store/types.js';
+import type { EventStoreApi } from '../../pkg/store/base/types.js';
 import { ReferenceStore, type ModelQueryOptions } from './reference-store.js';
 import type { RawClient } from './relay-harness.js';
 

@@ -3,7 +3,7 @@
 // instead of importing the project's helpers, so a bug there cannot hide in both sides at once.
 // Everything is a linear scan over a list; clarity over speed.
 import type { Filter, NostrEvent } from '../../pkg/nostr/types.js';
-import type { PutStatus } from '../../pkg/store/types.js';
+import type { PutStatus } from '../../pkg/store/base/types.js';
 
 type KindClass = 'regular' | 'replaceable' | 'ephemeral' | 'addressable';
 

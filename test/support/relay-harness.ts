@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { finalizeEvent, generateSecretKey, getPublicKey } from 'nostr-tools/pure';
 import WebSocket from 'ws';
 import type { NostrEvent } from '../../pkg/nostr/index.js';
-import type { EventStoreApi } from '../../pkg/store/types.js';
+import type { EventStoreApi } from '../../pkg/store/base/types.js';
 import type { RelayLimits } from '../../src/limits.js';
 import { Relay, type RelayOptions } from '../../src/relay.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { NostrEvent } from '../../pkg/nostr/types.js';
 import { EventStore } from '../../pkg/store/event-store.js';
-import type { StoreOptions } from '../../pkg/store/types.js';
+import type { StoreOptions } from '../../pkg/store/base/types.js';
 
 export function tempDir(prefix = 'lode-store-'): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
