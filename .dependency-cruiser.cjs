@@ -17,6 +17,13 @@ module.exports = {
       to: { circular: true },
     },
     {
+      name: 'no-cycles-in-src-or-cmd',
+      severity: 'error',
+      comment: 'The relay and the CLI have none either: connections get their frame handler injected, policies own their rate buckets.',
+      from: { path: '^(src|cmd)/' },
+      to: { circular: true },
+    },
+    {
       name: 'pkg-never-imports-src-or-cmd',
       severity: 'error',
       comment: 'pkg/ is the library; the relay (src/) and the CLI (cmd/) are built on it, not the other way round.',

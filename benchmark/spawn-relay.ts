@@ -1,6 +1,7 @@
 // Runs lode as a child process on a free port with its own data directory, and measures it
 // from outside: RSS (current and peak) and CPU seconds from /proc, disk bytes of the data dir.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { lodeRuntimeFlags } from './runtime-flags.js';
 import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, lstatSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -179,9 +180,9 @@ export class SpawnedRelay {
 
   private async launch(): Promise<void> {
     const root = repoRoot();
-    // The young-generation size npm start and bin/lode.js give the relay (README, "Run it").
+    // The runtime flags npm start and bin/lode.js give the relay (README, "Run it").
     const args = [
-      '--max-semi-space-size=64',
+      ...lodeRuntimeFlags(),
       ...(this.command === 'dist' ? [path.join(root, 'dist/cmd/lode.js'), 'serve'] : ['--import', 'tsx', path.join(root, 'cmd/lode.ts'), 'serve']),
     ];
     if (!existsSync(args[args.length - 2])) throw new SpawnError('no-entry', `lode entry ${args[args.length - 2]} is missing (run npm run build for dist)`);

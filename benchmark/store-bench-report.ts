@@ -1,5 +1,6 @@
 // The Markdown section store-bench.ts prints for benchmark/RESULTS.md, and the machine it records.
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
+import { lodeRuntimeFlags } from './runtime-flags.js';
 
 export interface Latency {
   n: number;
@@ -36,7 +37,7 @@ export function markdown(results: Record<string, unknown>, run: { events: number
     'what the figure would be with a core to itself; puts run on several threads (this one; lmdb-js\'s write',
     'work on the libuv pool; V8\'s GC helpers), so for them it is events per CPU-second of work, split into',
     'main-thread and other-thread µs per event (Linux /proc; the machine was shared: see the load average).',
-    'The command runs Node with --max-semi-space-size=64, as npm start does (README, "Run it").',
+    `The command runs Node with ${lodeRuntimeFlags().join(' ')}, as npm start does (README, "Run it").`,
     '',
     `Command: \`npm run bench:store -- --events ${EVENTS}\` (the ${EVENTS.toLocaleString()}-event store is built once into benchmark/cache/).`,
     `Machine: ${m.nproc} cores (${m.cpu}), ${m.ramGB} GB RAM, Node ${m.node}; load average at start ${m.loadAvgAtStart.join(' / ')}, at end ${loadavg().map((x) => x.toFixed(1)).join(' / ')}.`,

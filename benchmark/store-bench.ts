@@ -20,6 +20,9 @@ import type { Filter, NostrEvent } from '../pkg/nostr/types.js';
 import { DATASET_VERSION, Prng, Zipf, generateEvents, type DatasetFacts } from './store-bench-dataset.js';
 import { machine, markdown, type Latency } from './store-bench-report.js';
 import { mainThreadCpuMs } from './thread-cpu.js';
+import { ensureRuntimeFlags } from './runtime-flags.js';
+
+ensureRuntimeFlags(); // the store under the relay's V8 settings
 
 // ---- arguments ----
 const argv = process.argv.slice(2);

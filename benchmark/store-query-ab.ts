@@ -4,7 +4,7 @@
 // threads) per round and the median.
 //
 //   git worktree add /tmp/before HEAD~1 && ln -s "$PWD/node_modules" /tmp/before/node_modules
-//   node --max-semi-space-size=64 --import tsx benchmark/store-query-ab.ts --other /tmp/before [--groups 3000] [--rounds 7]
+//   npx tsx benchmark/store-query-ab.ts --other /tmp/before [--groups 3000] [--rounds 7]
 //
 // Data: the 3,323 real events of test/fixtures/events-all-valid.jsonl; filter groups: the query
 // differential test's client-shaped generator (fixed seed), plus the benchmark's typical shapes.

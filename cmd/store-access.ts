@@ -1,8 +1,7 @@
 // How commands reach the store: the config (same layering as `lode serve`), the store opened
 // read-only (safe next to a running relay) or for writing (takes the data-dir lock, so it refuses
 // while a relay runs), and one mapping from errors to messages and exit codes.
-import { StoreError } from '../pkg/store/index.js';
-import { EventStore } from '../pkg/store/index.js';
+import { EventStore, StoreError } from '../pkg/store/index.js';
 import { ConfigError, loadConfig, type LodeConfig } from '../src/config.js';
 import type { CliIo } from './command.js';
 import { parseCommandArgs, UsageError, type OptionSpec, type ParsedArgs } from './cli-args.js';

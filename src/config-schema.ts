@@ -1,7 +1,6 @@
 // Every config key the relay reads, in one place: type, range, default and meaning.
 // The env var (LODE_<UPPER_SNAKE>) and flag (--<kebab>) names are derived from the key.
-import type { StoreOptions } from '../pkg/store/index.js';
-import { defaultStoreOptions } from '../pkg/store/index.js';
+import { defaultStoreOptions, type StoreOptions } from '../pkg/store/index.js';
 import { defaultLimits, type RelayLimits } from './limits.js';
 import { logLevels, type LogLevel } from './logger.js';
 import type { ValueSpec } from './config-value.js';

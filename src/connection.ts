@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { NostrEvent } from '../pkg/nostr/index.js';
-import { handleFrame } from './handlers/dispatch.js';
+import type { RawData } from 'ws';
 import { eventReadable, metaReadable, type PolicyClient, type PolicyContext } from './policies/index.js';
 import type { EventMeta } from '../pkg/store/index.js';
 import type { RelayContext } from './relay-context.js';
@@ -28,6 +28,8 @@ let nextConnectionId = 1;
 /** One shared abort reason: AbortController's default builds a DOMException (with a stack) per CLOSE. */
 const SUBSCRIPTION_ENDED = Object.freeze(new Error('subscription ended'));
 
+export type FrameHandler = (conn: Connection, data: RawData, isBinary: boolean) => void;
+
 export class Connection implements Subscriber, PolicyClient {
   readonly id = nextConnectionId++;
   readonly challenge = randomBytes(16).toString('hex');
@@ -41,6 +43,8 @@ export class Connection implements Subscriber, PolicyClient {
     readonly ws: WebSocket,
     readonly ip: string,
     readonly ctx: RelayContext,
+    /** What a frame from the client goes to (handlers/dispatch.ts); given, so handlers depend on Connection and not back. */
+    private readonly onFrame: FrameHandler,
   ) {}
 
   get isOpen(): boolean {
@@ -49,7 +53,7 @@ export class Connection implements Subscriber, PolicyClient {
 
   start(): void {
     this.ctx.observer.connectionOpened();
-    this.ws.on('message', (data, isBinary) => handleFrame(this, data, isBinary));
+    this.ws.on('message', (data, isBinary) => this.onFrame(this, data, isBinary));
     this.ws.on('pong', () => (this.alive = true));
     this.ws.on('error', (err) => this.ctx.logger.debug({ err, conn: this.id }, 'socket error'));
     this.ws.on('close', () => this.cleanup());

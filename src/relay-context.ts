@@ -2,17 +2,10 @@
 import type { Logger } from 'pino';
 import type { EventStoreApi } from '../pkg/store/index.js';
 import type { RelayLimits } from './limits.js';
-import type { RelayPolicies } from './policies/index.js';
+import type { RelayPolicies, RelayRates } from './policies/index.js';
 import type { RelayObserver } from './relay-observer.js';
 import type { SubscriptionIndex } from './subscriptions.js';
-import type { KeyedTokenBuckets } from './token-bucket.js';
 import type { VerifyPool } from './verify-pool.js';
-
-export interface RelayRates {
-  eventPerIp: KeyedTokenBuckets;
-  eventPerPubkey: KeyedTokenBuckets;
-  reqPerIp: KeyedTokenBuckets;
-}
 
 export interface RelayContext {
   store: EventStoreApi;

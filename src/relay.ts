@@ -7,6 +7,7 @@ import { pino, type Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventStoreApi } from '../pkg/store/index.js';
 import { Connection } from './connection.js';
+import { handleFrame } from './handlers/dispatch.js';
 import { resolveLimits, type RelayLimits } from './limits.js';
 import { defaultPolicies, type RelayPolicies } from './policies/index.js';
 import type { RelayContext } from './relay-context.js';
@@ -106,7 +107,7 @@ export class Relay {
     };
     socket.once('close', release);
     this.wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
-      const conn = new Connection(ws, ip, this.ctx);
+      const conn = new Connection(ws, ip, this.ctx, handleFrame);
       this.connections.add(conn);
       conn.onClosed(() => {
         this.connections.delete(conn);

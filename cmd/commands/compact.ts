@@ -1,6 +1,5 @@
 // `lode compact`: replace the LMDB file by a compacting copy (LMDB files never shrink on their own).
-import { DataDirLock } from '../../pkg/store/index.js';
-import { compactStore } from '../../pkg/store/index.js';
+import { DataDirLock, compactStore } from '../../pkg/store/index.js';
 import type { Command } from '../command.js';
 import { ExitCode, exitCodeHelp } from '../exit-codes.js';
 import { formatBytes, formatDuration } from '../progress.js';

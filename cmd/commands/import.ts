@@ -1,8 +1,7 @@
 // `lode import FILE|-`: JSONL into the store through the relay's own write rules; every line accounted for.
 import { existsSync } from 'node:fs';
-import { importLines } from '../../pkg/store/index.js';
+import { importLines, type ImportSummary } from '../../pkg/store/index.js';
 import { VerifyPool } from '../../src/verify-pool.js';
-import type { ImportSummary } from '../../pkg/store/index.js';
 import type { Command } from '../command.js';
 import { positiveInt, UsageError } from '../cli-args.js';
 import { ExitCode, exitCodeHelp } from '../exit-codes.js';

@@ -1,6 +1,5 @@
 // `lode verify [--repair]`: check the store end to end; with --repair rebuild the indexes from the payloads.
-import { rebuildIndexes, type RepairReport } from '../../pkg/store/index.js';
-import { verifyStore, type VerifyReport } from '../../pkg/store/index.js';
+import { rebuildIndexes, verifyStore, type RepairReport, type VerifyReport } from '../../pkg/store/index.js';
 import type { Command } from '../command.js';
 import { ExitCode, exitCodeHelp } from '../exit-codes.js';
 import { formatDuration, ProgressLine } from '../progress.js';

@@ -10,8 +10,7 @@ import {
   isHex64,
   type NostrEvent,
 } from '../../pkg/nostr/index.js';
-import type { PutResult } from '../../pkg/store/index.js';
-import { StoreError } from '../../pkg/store/index.js';
+import { StoreError, type PutResult } from '../../pkg/store/index.js';
 import type { Connection } from '../connection.js';
 import { firstRefusal } from '../policies/index.js';
 

@@ -1,7 +1,6 @@
 // What the HTTP routes may read: one object built by the server and handed to each route module.
 import type { Logger } from 'pino';
-import type { AsyncSignatureVerifier } from '../../pkg/store/index.js';
-import type { EventStoreApi } from '../../pkg/store/index.js';
+import type { AsyncSignatureVerifier, EventStoreApi } from '../../pkg/store/index.js';
 import type { LodeConfig } from '../config.js';
 import type { RelayLimits } from '../limits.js';
 import type { RelayMetrics } from '../metrics.js';

@@ -10,7 +10,7 @@ import { gatedKindsNeedAuth } from './read-gating.js';
 import { contentLengthLimit, tagCountLimit } from './size.js';
 import type { RelayPolicies } from './types.js';
 
-export type { EventPolicy, FilterPolicy, PolicyClient, PolicyContext, RelayPolicies } from './types.js';
+export type { EventPolicy, FilterPolicy, PolicyClient, PolicyContext, RelayPolicies, RelayRates } from './types.js';
 export { firstRefusal } from './types.js';
 export { eventReadable, metaReadable } from './read-gating.js';
 

@@ -2,9 +2,16 @@
 // refuse it with a reason that already carries its standard prefix ("blocked: …", "pow: …").
 import type { Filter, NostrEvent } from '../../pkg/nostr/index.js';
 import type { RelayLimits } from '../limits.js';
-import type { RelayRates } from '../relay-context.js';
+import type { KeyedTokenBuckets } from '../token-bucket.js';
 
 /** What a policy may know about the client that sent the message. */
+/** The token buckets the rate-limit policies draw from, one set per relay. */
+export interface RelayRates {
+  eventPerIp: KeyedTokenBuckets;
+  eventPerPubkey: KeyedTokenBuckets;
+  reqPerIp: KeyedTokenBuckets;
+}
+
 export interface PolicyClient {
   readonly ip: string;
   /** Pubkeys this connection has proven with NIP-42 AUTH. */
