@@ -48,6 +48,8 @@ const pool = valuePool(real);
 const model = new ReferenceStore();
 const sides: { side: QuerySide; model: ModelSide; gated?: number[] }[] = [];
 let cleanup = async () => {};
+/** The max_limit the generated limits are drawn around (some go above it). */
+let generatedMaxLimit = 120;
 
 if (values.relay === undefined) {
   const STORE_MAX_LIMIT = 200;
@@ -99,6 +101,7 @@ if (values.relay === undefined) {
   }
   const readable = (e: NostrEvent) => !gatedKinds.includes(e.kind);
   sides.push({ side: relaySide(client), model: new ModelSide(model, { maxLimit, defaultLimit, readable }, now), gated: gatedKinds });
+  generatedMaxLimit = maxLimit;
   cleanup = async () => client.close();
   console.log(`${url}: published ${corpus.length}, ${skipped} refused by policy, ${model.events.length} stored; max_limit ${maxLimit}, default_limit ${defaultLimit}`);
 }
@@ -107,7 +110,7 @@ console.log(`seed ${seed}: ${queries} filter groups, at most ${seconds} s`);
 const started = Date.now();
 let asked = 0;
 let firstReport: string | undefined;
-const property = fc.asyncProperty(filterGroupArb(pool, 120), async (filters) => {
+const property = fc.asyncProperty(filterGroupArb(pool, generatedMaxLimit), async (filters) => {
   for (const s of sides) {
     const report = await disagreement(s.side, s.model, filters, s.gated);
     if (report) {
