@@ -51,6 +51,13 @@ module.exports = {
       to: { path: `${STORE}(query|cache)/`, pathNot: '$1' },
     },
     {
+      name: 'imports-resolve',
+      severity: 'error',
+      comment: 'An import that resolves to nothing is a typo the rules above would not see.',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+    {
       name: 'relay-and-cli-use-the-store-facade',
       severity: 'error',
       comment: 'src/ and cmd/ reach the store through pkg/store/index.ts, its public surface.',
