@@ -181,7 +181,8 @@ describe.skipIf(skip)(`VerifyPool with the native backend${needsLib}`, () => {
   const pool = (threads: number) => {
     // Without the library every worker would fail on start and be replaced; fail here instead.
     if (!native.ok) throw new Error(native.reason);
-    const p = new VerifyPool({ threads, verifier: 'native', maxBatch: 64 });
+    // As the relay will: resolve the setting on the main thread, hand the backend's name to the workers.
+    const p = new VerifyPool({ threads, verifier: resolveVerifier('native').name, maxBatch: 64 });
     pools.push(p);
     return p;
   };

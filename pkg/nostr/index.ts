@@ -7,6 +7,7 @@ export { hexToBytes, isHex128, isHex64 } from './hex.js';
 export { MAX_KIND, checkEventShape, isWellFormedText, tagsProblem } from './event-shape.js';
 export { type IdFields, canonicalEventJson, computeId, hasValidId, serializeForId, sha256Hex } from './serialize.js';
 export {
+  type NamedVerifier,
   type SignatureVerifier,
   type VerifierChoice,
   type VerifierName,

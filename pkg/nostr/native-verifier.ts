@@ -6,7 +6,7 @@
 
 import { hexToBytes } from './hex.js';
 import { loadLibsecp256k1, XONLY_PUBKEY_SIZE, type Libsecp256k1 } from './libsecp256k1.js';
-import type { SignatureVerifier } from './signature.js';
+import type { NamedVerifier } from './signature.js';
 
 /** Parsed pubkeys kept per thread by the default native verifier (~0.5 MiB at most). */
 export const PUBKEY_CACHE_SIZE = 4096;
@@ -17,7 +17,7 @@ export interface NativeVerifierOptions {
 }
 
 export type NativeVerifierLoad =
-  | { ok: true; verifier: SignatureVerifier; /** the library file that loaded */ path: string }
+  | { ok: true; verifier: NamedVerifier; /** the library file that loaded */ path: string }
   | { ok: false; reason: string };
 
 /**
@@ -25,7 +25,7 @@ export type NativeVerifierLoad =
  * for malformed hex, wrong lengths, a pubkey that is not a valid x coordinate,
  * r ≥ p or s ≥ n (the library refuses the last two itself).
  */
-export function createNativeVerifier(lib: Libsecp256k1, options: NativeVerifierOptions = {}): SignatureVerifier {
+export function createNativeVerifier(lib: Libsecp256k1, options: NativeVerifierOptions = {}): NamedVerifier {
   const cap = Math.max(0, Math.floor(options.pubkeyCacheSize ?? PUBKEY_CACHE_SIZE));
   // Insertion-ordered: when full, the oldest entry goes (first in, first out; a hit does not reorder,
   // which would cost a delete and a set on every call for little gain).

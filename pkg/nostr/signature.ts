@@ -21,6 +21,11 @@ export type VerifierName = 'noble' | 'wasm' | 'native';
 /** The `verifier` setting: a backend, or 'auto' for native when libsecp256k1 loads and wasm otherwise. */
 export type VerifierChoice = 'auto' | VerifierName;
 
+/** One of this module's backends: `name` is the VerifierName that selects it (e.g. in a worker thread). */
+export interface NamedVerifier extends SignatureVerifier {
+  readonly name: VerifierName;
+}
+
 type BytesVerify = (msg32: Uint8Array, pub32: Uint8Array, sig64: Uint8Array) => boolean;
 
 /**
@@ -28,7 +33,7 @@ type BytesVerify = (msg32: Uint8Array, pub32: Uint8Array, sig64: Uint8Array) => 
  * non-hex digits) and turns any throw from the backend — pubkey not on the
  * curve, r ≥ p, s ≥ n, bad lengths — into false.
  */
-function hexVerifier(name: 'noble' | 'wasm', verifyBytes: BytesVerify): SignatureVerifier {
+function hexVerifier(name: 'noble' | 'wasm', verifyBytes: BytesVerify): NamedVerifier {
   return {
     name,
     verify(idHex, pubkeyHex, sigHex) {
@@ -46,12 +51,12 @@ function hexVerifier(name: 'noble' | 'wasm', verifyBytes: BytesVerify): Signatur
 }
 
 /** Pure-JS backend (@noble/curves). Stricter than BIP-340 on crafted r = 0 or s = 0, which it refuses. */
-export const nobleVerifier: SignatureVerifier = hexVerifier('noble', (msg, pub, sig) =>
+export const nobleVerifier: NamedVerifier = hexVerifier('noble', (msg, pub, sig) =>
   schnorr.verify(sig, msg, pub),
 );
 
 /** libsecp256k1 compiled to WebAssembly (tiny-secp256k1); the faster one. */
-export const wasmVerifier: SignatureVerifier = hexVerifier('wasm', (msg, pub, sig) =>
+export const wasmVerifier: NamedVerifier = hexVerifier('wasm', (msg, pub, sig) =>
   verifySchnorr(msg, pub, sig),
 );
 
@@ -59,7 +64,7 @@ export const wasmVerifier: SignatureVerifier = hexVerifier('wasm', (msg, pub, si
 export const defaultVerifier: SignatureVerifier = wasmVerifier;
 
 /** The system's libsecp256k1 (see native-verifier.ts), loaded on first use. */
-function nativeVerifier(): SignatureVerifier {
+function nativeVerifier(): NamedVerifier {
   const native = loadNativeVerifier();
   if (!native.ok) {
     throw new NostrProtocolError('verifier-unavailable', `signature verifier "native" is unavailable: ${native.reason}`);
@@ -67,7 +72,7 @@ function nativeVerifier(): SignatureVerifier {
   return native.verifier;
 }
 
-const verifiers: Record<VerifierName, () => SignatureVerifier> = {
+const verifiers: Record<VerifierName, () => NamedVerifier> = {
   noble: () => nobleVerifier,
   wasm: () => wasmVerifier,
   native: nativeVerifier,
@@ -82,7 +87,7 @@ export const VERIFIER_CHOICES: readonly VerifierChoice[] = ['auto', ...VERIFIER_
  * naming the choices for anything else, and `verifier-unavailable` (with what
  * to install) for native when libsecp256k1 does not load.
  */
-export function verifierByName(name: VerifierName): SignatureVerifier {
+export function verifierByName(name: VerifierName): NamedVerifier {
   const get = Object.hasOwn(verifiers, name) ? verifiers[name] : undefined;
   if (!get) {
     throw new NostrProtocolError(
@@ -99,7 +104,7 @@ export function verifierByName(name: VerifierName): SignatureVerifier {
  * that backend, with the errors of verifierByName. Resolve on the main thread
  * and hand `name` to worker threads, which take only backend names.
  */
-export function resolveVerifier(choice: VerifierChoice): SignatureVerifier {
+export function resolveVerifier(choice: VerifierChoice): NamedVerifier {
   if (choice === 'auto') {
     const native = loadNativeVerifier();
     return native.ok ? native.verifier : wasmVerifier;
