@@ -55,7 +55,7 @@ export const nobleVerifier: NamedVerifier = hexVerifier('noble', (msg, pub, sig)
   schnorr.verify(sig, msg, pub),
 );
 
-/** libsecp256k1 compiled to WebAssembly (tiny-secp256k1); the faster one. */
+/** libsecp256k1 compiled to WebAssembly (tiny-secp256k1): no system library needed, ~5× noble; native is ~7× faster still. */
 export const wasmVerifier: NamedVerifier = hexVerifier('wasm', (msg, pub, sig) =>
   verifySchnorr(msg, pub, sig),
 );
