@@ -2,7 +2,7 @@
 // Checked<T> instead of throwing; this is for programming and configuration
 // mistakes, e.g. asking for a signature backend that does not exist.
 
-export type NostrProtocolErrorCode = 'unknown-verifier';
+export type NostrProtocolErrorCode = 'unknown-verifier' | 'verifier-unavailable';
 
 export class NostrProtocolError extends Error {
   override readonly name = 'NostrProtocolError';
