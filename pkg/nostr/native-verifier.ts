@@ -6,7 +6,7 @@
 
 import { hexToBytes } from './hex.js';
 import { loadLibsecp256k1, XONLY_PUBKEY_SIZE, type Libsecp256k1 } from './libsecp256k1.js';
-import type { NamedVerifier } from './signature.js';
+import type { NamedVerifier } from './verifier.js';
 
 /** Parsed pubkeys kept per thread by the default native verifier (~0.5 MiB at most). */
 export const PUBKEY_CACHE_SIZE = 4096;

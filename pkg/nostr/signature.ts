@@ -7,24 +7,10 @@ import { verifySchnorr } from 'tiny-secp256k1';
 import { NostrProtocolError } from './errors.js';
 import { hexToBytes } from './hex.js';
 import { loadNativeVerifier } from './native-verifier.js';
+import type { NamedVerifier, SignatureVerifier, VerifierChoice, VerifierName } from './verifier.js';
+export type { NamedVerifier, SignatureVerifier, VerifierChoice, VerifierName } from './verifier.js';
 import { hasValidId } from './serialize.js';
 import type { NostrEvent } from './types.js';
-
-export interface SignatureVerifier {
-  readonly name: string;
-  /** BIP-340 verify of `sigHex` (64 bytes) over the 32-byte `idHex` by x-only `pubkeyHex`. */
-  verify(idHex: string, pubkeyHex: string, sigHex: string): boolean;
-}
-
-export type VerifierName = 'noble' | 'wasm' | 'native';
-
-/** The `verifier` setting: a backend, or 'auto' for native when libsecp256k1 loads and wasm otherwise. */
-export type VerifierChoice = 'auto' | VerifierName;
-
-/** One of this module's backends: `name` is the VerifierName that selects it (e.g. in a worker thread). */
-export interface NamedVerifier extends SignatureVerifier {
-  readonly name: VerifierName;
-}
 
 type BytesVerify = (msg32: Uint8Array, pub32: Uint8Array, sig64: Uint8Array) => boolean;
 
