@@ -78,6 +78,15 @@ export function storeFigures(samples: Samples | undefined): StoreFigures {
   };
 }
 
+/** lode's signature backend from lode_verifier_info{backend="…"}; 'n/a' for relays without it. */
+export function verifierBackend(samples: Samples | undefined): string {
+  for (const key of samples?.keys() ?? []) {
+    const m = /^lode_verifier_info\{backend="([^"]*)"\}$/.exec(key);
+    if (m) return m[1];
+  }
+  return 'n/a';
+}
+
 /**
  * The cache hit ratio within a window (between two scrapes), which is what a workload saw;
  * the relay's own gauge is cumulative since start.

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { loadReplaySet, prepareDataset, readAllLines, type Dataset } from './dataset.js';
-import { scrapeMetrics, storeFigures, windowHitRatio } from './metrics-scrape.js';
+import { scrapeMetrics, storeFigures, verifierBackend, windowHitRatio } from './metrics-scrape.js';
 import type { Profile } from './profiles.js';
 import { fetchRelayDocument, machineInfo } from './relay-info.js';
 import type { BenchReport, DatasetSummary, RelaySummary } from './report/model.js';
@@ -174,6 +174,7 @@ export async function runSession(options: SessionOptions): Promise<BenchReport> 
       for (const target of targets) {
         const doc = docs.get(target.name)!;
         const resources = target.spawned?.resources();
+        const samples = await scrapeMetrics(target.httpUrl);
         const summary: RelaySummary = {
           tier,
           name: target.name,
@@ -186,7 +187,8 @@ export async function runSession(options: SessionOptions): Promise<BenchReport> 
           rssPeakBytes: resources?.rssPeakBytes ?? 'n/a',
           cpuSeconds: resources?.cpuSeconds ?? 'n/a',
           diskBytes: target.spawned?.diskBytes() ?? 'n/a',
-          store: storeFigures(await scrapeMetrics(target.httpUrl)),
+          store: storeFigures(samples),
+          verifier: verifierBackend(samples),
         };
         report.relays.push(summary);
         if (target.name === 'lode') report.versions.lode = doc.version !== 'unknown' ? doc.version : pkg.version;

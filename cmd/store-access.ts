@@ -4,6 +4,7 @@
 import { EventStore, StoreError } from '../pkg/store/index.js';
 import { ConfigError, loadConfig, type LodeConfig } from '../src/config.js';
 import type { CliIo } from './command.js';
+import { SignatureBackendError } from '../src/signature-backend.js';
 import { parseCommandArgs, UsageError, type OptionSpec, type ParsedArgs } from './cli-args.js';
 import { ExitCode } from './exit-codes.js';
 
@@ -75,6 +76,8 @@ export async function guarded(io: CliIo, body: () => Promise<number>): Promise<n
 export function describeFailure(err: unknown): { code: number; message: string } {
   if (err instanceof UsageError) return { code: ExitCode.usage, message: `${err.message} (see \`lode help\`)` };
   if (err instanceof ConfigError) return { code: ExitCode.usage, message: err.message };
+  // verifier=native on a machine without libsecp256k1: a setting this machine cannot honour.
+  if (err instanceof SignatureBackendError) return { code: ExitCode.usage, message: err.message };
   if (err instanceof StoreError) {
     switch (err.code) {
       case 'LOCKED':

@@ -1,5 +1,6 @@
 // Every config key the relay reads, in one place: type, range, default and meaning.
 // The env var (LODE_<UPPER_SNAKE>) and flag (--<kebab>) names are derived from the key.
+import { VERIFIER_CHOICES, type VerifierChoice } from '../pkg/nostr/index.js';
 import { defaultStoreOptions, type StoreOptions } from '../pkg/store/index.js';
 import { defaultLimits, type RelayLimits } from './limits.js';
 import { logLevels, type LogLevel } from './logger.js';
@@ -17,6 +18,8 @@ export interface ServerConfig {
   backupDir: string;
   /** Signature-verification worker threads; 0 = on the main thread; unset = the relay's default. */
   verifyThreads?: number;
+  /** Signature backend: auto (native when libsecp256k1 loads, else wasm), native, wasm or noble. */
+  verifier: VerifierChoice;
   /** Header with the client IP when behind a reverse proxy (e.g. x-forwarded-for). */
   clientIpHeader?: string;
   /** Warn when the event cache hit ratio over a window stays below this. */
@@ -86,6 +89,13 @@ const serverSpecs: { [K in keyof ServerConfig]-?: ValueSpec & { defaultValue: Se
     optional: true,
     defaultValue: undefined,
     description: 'Signature-verification worker threads; 0 verifies on the main thread; unset = min(2, CPU cores).',
+  },
+  verifier: {
+    type: 'enum',
+    choices: VERIFIER_CHOICES,
+    defaultValue: 'auto',
+    description:
+      'Signature backend: auto = the system libsecp256k1 (native, ~7x faster) when it loads, else wasm; native refuses to start without it (apt-get install libsecp256k1-1); wasm; noble (pure JS).',
   },
   clientIpHeader: {
     type: 'string',

@@ -9,6 +9,8 @@ export interface MetricsOptions {
   storeStats?: () => StoreStats;
   /** Group-commit figures of the store's writer (cumulative batches and events written). */
   writerStats?: () => { batches: number; itemsWritten: number };
+  /** The signature backend in use (lode_verifier_info{backend}). */
+  verifierBackend?: string;
   /** Add process figures (CPU, memory, event loop lag, GC). Default true. */
   processMetrics?: boolean;
 }
@@ -109,6 +111,14 @@ export class RelayMetrics implements RelayObserver {
       const w = options.writerStats;
       mirroredCounter(this.registry, 'lode_writer_batches_total', 'Group commits (one LMDB transaction each).', () => w().batches);
       mirroredCounter(this.registry, 'lode_writer_batched_events_total', 'Events written through group commits.', () => w().itemsWritten);
+    }
+    if (options.verifierBackend) {
+      new Gauge({
+        name: 'lode_verifier_info',
+        help: 'The signature backend checking EVENTs (native = system libsecp256k1, wasm, noble); always 1.',
+        labelNames: ['backend'],
+        registers,
+      }).set({ backend: options.verifierBackend }, 1);
     }
     if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }

@@ -14,6 +14,7 @@ import type { RelayContext } from './relay-context.js';
 import { guardedObserver, silentObserver, type RelayObserver } from './relay-observer.js';
 import { SubscriptionIndex } from './subscriptions.js';
 import { KeyedTokenBuckets } from './token-bucket.js';
+import { selectSignatureBackend, type SignatureBackend } from './signature-backend.js';
 import { VerifyPool } from './verify-pool.js';
 
 export interface RelayOptions {
@@ -25,6 +26,8 @@ export interface RelayOptions {
   logger?: Logger;
   /** Signature-check worker threads; 0 verifies on the main thread. Default: min(2, cores). */
   verifyThreads?: number;
+  /** The signature backend (selectSignatureBackend of the `verifier` setting). Default: auto. */
+  signatureBackend?: SignatureBackend;
   /** Header carrying the client IP when behind a reverse proxy (e.g. 'x-forwarded-for'). */
   clientIpHeader?: string;
   /** Replace or extend the default policy lists (khatru style). */
@@ -36,6 +39,8 @@ export class Relay {
   readonly limits: RelayLimits;
   /** The policy lists in force; an operator may push more functions onto them. */
   readonly policies: RelayPolicies;
+  /** The signature backend EVENTs and admin imports are checked with. */
+  readonly signatureBackend: SignatureBackend;
   private readonly ctx: RelayContext;
   private readonly wss: WebSocketServer;
   private readonly connections = new Set<Connection>();
@@ -51,6 +56,7 @@ export class Relay {
     this.clientIpHeader = options.clientIpHeader?.toLowerCase();
     const l = this.limits;
     const logger = options.logger ?? pino({ level: 'silent' });
+    this.signatureBackend = options.signatureBackend ?? selectSignatureBackend('auto');
     this.ctx = {
       store: options.store,
       limits: l,
@@ -60,7 +66,7 @@ export class Relay {
         : silentObserver,
       logger,
       relayUrl: options.relayUrl,
-      verifier: new VerifyPool({ threads: options.verifyThreads }),
+      verifier: new VerifyPool({ threads: options.verifyThreads, verifier: this.signatureBackend.name }),
       subscriptions: new SubscriptionIndex(),
       rates: {
         eventPerIp: new KeyedTokenBuckets(l.eventRatePerIp, l.eventBurstPerIp),

@@ -11,6 +11,7 @@ import { createLogger } from './logger.js';
 import { RelayMetrics } from './metrics.js';
 import { packageInfo } from './package-info.js';
 import { Relay } from './relay.js';
+import { describeSignatureBackend, selectSignatureBackend } from './signature-backend.js';
 
 export type ServerErrorCode = 'listen-failed';
 
@@ -78,10 +79,16 @@ export async function startServer(config: LodeConfig, options: StartServerOption
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const startedAt = Date.now();
   logger.info({ config: redactConfig(config) }, 'effective config');
+  // Before the store opens: verifier=native on a machine without libsecp256k1 stops here (SignatureBackendError).
+  const signatureBackend = selectSignatureBackend(config.verifier);
+  if (signatureBackend.fallbackReason) {
+    logger.warn({ verifier: signatureBackend.name, reason: signatureBackend.fallbackReason }, `signature checks use ${signatureBackend.name}: native backend unavailable`);
+  }
+  logger.info({ verifier: signatureBackend.name, library: signatureBackend.library }, `signature checks: ${describeSignatureBackend(signatureBackend)}`);
 
   // The data-dir lock refuses a second relay (or a writing tool) on the same store, naming this one.
   const store = await EventStore.open({ ...config.store, dataDir: config.dataDir, lockPurpose: 'lode serve' });
-  const metrics = new RelayMetrics({ storeStats: () => store.stats(), writerStats: () => store.writer });
+  const metrics = new RelayMetrics({ storeStats: () => store.stats(), writerStats: () => store.writer, verifierBackend: signatureBackend.name });
   store.writer.batchListeners.push((size) => metrics.writerBatchCommitted(size));
   // A damaged stored event is skipped by reads (the REQ still gets the rest and EOSE); say which.
   store.unreadableListeners.push(({ id, serial, error }) =>
@@ -120,6 +127,7 @@ export async function startServer(config: LodeConfig, options: StartServerOption
     observer: metrics,
     logger: logger.child({ component: 'relay' }),
     verifyThreads: config.verifyThreads,
+    signatureBackend,
     clientIpHeader: config.clientIpHeader,
   });
   const theRelay = relay;

@@ -17,6 +17,8 @@ export interface VerifyPoolOptions {
   maxBatch?: number;
 }
 
+const MAX_START_FAILURES = 3;
+
 export class VerifyPoolError extends Error {
   readonly code = 'verify-pool-unavailable';
 }
@@ -29,6 +31,8 @@ interface Pending {
 interface Slot {
   worker: Worker;
   dead: boolean;
+  /** Has answered a batch: a worker that dies before that may be failing to start at all. */
+  answered: boolean;
   outstanding: number;
   batches: Map<number, Pending[]>;
 }
@@ -64,6 +68,9 @@ export class VerifyPool {
   private flushScheduled = false;
   private seq = 0;
   private closed = false;
+  /** Workers in a row that died before answering anything; past MAX_START_FAILURES the pool gives up. */
+  private startFailures = 0;
+  private broken?: VerifyPoolError;
 
   constructor(options: VerifyPoolOptions = {}) {
     this.threads = Math.max(0, Math.floor(options.threads ?? Math.min(2, availableParallelism())));
@@ -76,6 +83,7 @@ export class VerifyPool {
   /** True when `sigHex` is `pubkeyHex`'s BIP-340 signature over `idHex`. */
   verify(idHex: string, pubkeyHex: string, sigHex: string): Promise<boolean> {
     if (this.closed) return Promise.reject(new VerifyPoolError('verify pool is closed'));
+    if (this.broken) return Promise.reject(this.broken);
     if (this.inline) return Promise.resolve(this.inline.verify(idHex, pubkeyHex, sigHex));
     return new Promise<boolean>((resolve, reject) => {
       this.queueItems.push(idHex, pubkeyHex, sigHex);
@@ -97,9 +105,17 @@ export class VerifyPool {
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 
+  private rejectQueued(err: Error): void {
+    const waiters = this.queueWaiters;
+    this.queueItems = [];
+    this.queueWaiters = [];
+    for (const w of waiters) w.reject(err);
+  }
+
   private flush(): void {
     this.flushScheduled = false;
     if (this.queueWaiters.length === 0) return;
+    if (this.broken) return this.rejectQueued(this.broken);
     const items = this.queueItems;
     const waiters = this.queueWaiters;
     this.queueItems = [];
@@ -120,8 +136,12 @@ export class VerifyPool {
   private spawn(): Slot {
     const worker = startWorker({ verifier: this.verifierName });
     worker.unref();
-    const slot: Slot = { worker, dead: false, outstanding: 0, batches: new Map() };
+    const slot: Slot = { worker, dead: false, answered: false, outstanding: 0, batches: new Map() };
     worker.on('message', (msg: { seq: number; results: Uint8Array }) => {
+      if (!slot.answered) {
+        slot.answered = true;
+        this.startFailures = 0;
+      }
       const batch = slot.batches.get(msg.seq);
       if (!batch) return;
       slot.batches.delete(msg.seq);
@@ -135,6 +155,12 @@ export class VerifyPool {
       slot.batches.clear();
       slot.outstanding = 0;
       if (this.closed) return;
+      // A worker that cannot even start (its backend does not load there) would be replaced forever.
+      if (!slot.answered && ++this.startFailures >= MAX_START_FAILURES) {
+        this.broken ??= new VerifyPoolError(`verify workers keep failing to start (${err.message}); signatures cannot be checked`);
+        this.rejectQueued(this.broken);
+        return;
+      }
       // Replace the dead worker so the pool keeps its size.
       const index = this.slots.indexOf(slot);
       if (index >= 0) this.slots[index] = this.spawn();

@@ -1,6 +1,6 @@
 // The benchmark reads lode's figures from Prometheus text; other relays must show "n/a".
 import { describe, expect, it } from 'vitest';
-import { parsePrometheus, storeFigures, windowHitRatio } from '../benchmark/metrics-scrape.js';
+import { parsePrometheus, storeFigures, verifierBackend, windowHitRatio } from '../benchmark/metrics-scrape.js';
 
 const TEXT = `# HELP lode_event_cache_hits_total Event cache lookups served from memory.
 # TYPE lode_event_cache_hits_total counter
@@ -14,6 +14,7 @@ lode_store_bytes{type="vlog"} 1024
 lode_store_bytes{type="inline"} 2048
 nostr_client_messages_total{verb="EVENT"} 12
 lode_req_eose_seconds_bucket{le="+Inf"} 7
+lode_verifier_info{backend="native"} 1
 `;
 
 describe('metrics scrape', () => {
@@ -31,6 +32,12 @@ describe('metrics scrape', () => {
     expect(f.inlineShare).toBe(0.9);
     expect(f.vlogShare).toBe(0.1);
     expect(f.lmdbBytes).toBe(4096);
+  });
+
+  it("reads lode's signature backend from lode_verifier_info", () => {
+    expect(verifierBackend(parsePrometheus(TEXT))).toBe('native');
+    expect(verifierBackend(parsePrometheus('nostr_events_total{kind="1"} 5\n'))).toBe('n/a');
+    expect(verifierBackend(undefined)).toBe('n/a');
   });
 
   it('reports n/a for a relay without these metrics or without /metrics at all', () => {

@@ -33,7 +33,7 @@ export function markdownReport(report: BenchReport, charts: ChartFile[]): string
     `- Versions: ${Object.entries(report.versions)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}`,
-    `- Relays: ${[...new Map(report.relays.map((r) => [r.name, `${r.name} (${r.software} ${r.version}${r.spawned ? `, spawned via ${settings.lodeCommand}` : `, ${r.url}`})`])).values()].join('; ')}`,
+    `- Relays: ${[...new Map(report.relays.map((r) => [r.name, `${r.name} (${r.software} ${r.version}${r.spawned ? `, spawned via ${settings.lodeCommand}` : `, ${r.url}`}${r.verifier && r.verifier !== 'n/a' ? `, signatures: ${r.verifier}` : ''})`])).values()].join('; ')}`,
     `- Spawned lode settings: ${
       Object.entries(settings.spawnSettings ?? (report.settings as { baseSettings?: Record<string, string> }).baseSettings ?? {})
         .map(([k, v]) => `--${k} ${v}`)

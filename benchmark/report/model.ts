@@ -25,6 +25,8 @@ export interface RelaySummary {
   supportedNips: number[];
   /** lode settings given to a spawned relay (flag names), or {} for external relays. */
   settings: Record<string, string>;
+  /** Signature backend the relay reports (lode_verifier_info), or 'n/a'. */
+  verifier: string;
   rssPeakBytes: Figure;
   cpuSeconds: Figure;
   diskBytes: Figure;

@@ -66,7 +66,7 @@ export function latencyRows(results: WorkloadResult[], detail: boolean): string[
   return rows;
 }
 
-export const RELAY_HEADER = ['tier', 'relay', 'software', 'version', 'RSS peak', 'CPU s', 'disk', 'cache hit ratio', 'inline share', 'vlog share', 'lmdb bytes', 'vlog bytes'];
+export const RELAY_HEADER = ['tier', 'relay', 'software', 'version', 'signatures', 'RSS peak', 'CPU s', 'disk', 'cache hit ratio', 'inline share', 'vlog share', 'lmdb bytes', 'vlog bytes'];
 
 export function relayRows(report: BenchReport): string[][] {
   return report.relays.map((r) => [
@@ -74,6 +74,7 @@ export function relayRows(report: BenchReport): string[][] {
     r.name,
     r.software,
     r.version,
+    r.verifier ?? 'n/a',
     fmtFigure(r.rssPeakBytes, 'bytes'),
     fmtFigure(r.cpuSeconds, 'seconds'),
     fmtFigure(r.diskBytes, 'bytes'),

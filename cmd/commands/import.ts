@@ -1,6 +1,7 @@
 // `lode import FILE|-`: JSONL into the store through the relay's own write rules; every line accounted for.
 import { existsSync } from 'node:fs';
 import { importLines, type ImportSummary } from '../../pkg/store/index.js';
+import { selectSignatureBackend } from '../../src/signature-backend.js';
 import { VerifyPool } from '../../src/verify-pool.js';
 import type { Command } from '../command.js';
 import { positiveInt, UsageError } from '../cli-args.js';
@@ -26,7 +27,7 @@ export const importCommand: Command = {
       'Usage: lode import FILE|- [--no-verify] [--batch N] [--allow-rejects] [--show-rejects N] [--json] [--data-dir DIR]',
       '',
       'Each line is an event (or ["EVENT", …]); ids are always checked, signatures unless --no-verify',
-      '(on --verify-threads worker threads, default 2).',
+      '(on --verify-threads worker threads, default 2, with the --verifier backend: auto = native libsecp256k1 when installed).',
       'Events go through the same rules as the relay: duplicates are skipped, replaceable/addressable',
       'keep the newest, NIP-09 deletions and NIP-40 expirations apply. Writes use the store settings in',
       'force (config file, LODE_* or flags such as --inline-threshold, --compression).',
@@ -43,14 +44,16 @@ export const importCommand: Command = {
     const show = positiveInt(options['show-rejects'], 'show-rejects') ?? 20;
     const config = cmd.config;
     if (path !== '-' && !existsSync(path)) throw new UsageError(`no such file: ${path}`);
+    const verify = options.verify !== false;
+    // Decided before anything is opened: verifier=native without libsecp256k1 is exit 2.
+    const backend = verify ? selectSignatureBackend(config.verifier) : undefined;
     const source = openLines(path);
     const store = await openStore(config, 'write', 'import');
     const started = Date.now();
     const progress = new ProgressLine(io.stderr, 'import', { unit: 'bytes', quiet: Boolean(options.quiet || options.json) });
-    const verify = options.verify !== false;
-    // Signatures are checked on worker threads (verifyThreads, as the relay does) while this thread
-    // parses, checks ids and writes.
-    const verifier = verify ? new VerifyPool({ threads: config.verifyThreads }) : undefined;
+    // Signatures are checked on worker threads (verifyThreads and verifier, as the relay does) while
+    // this thread parses, checks ids and writes.
+    const verifier = backend ? new VerifyPool({ threads: config.verifyThreads, verifier: backend.name }) : undefined;
     let summary: ImportSummary;
     try {
       summary = await importLines(store, source.lines, {
@@ -66,12 +69,13 @@ export const importCommand: Command = {
     }
     const secs = (Date.now() - started) / 1000;
     const rejected = summary.invalid + summary.refused;
-    if (options.json) io.stdout.write(`${JSON.stringify({ ...summary, durationMs: Date.now() - started })}\n`);
+    if (options.json) io.stdout.write(`${JSON.stringify({ ...summary, verifier: backend?.name ?? null, durationMs: Date.now() - started })}\n`);
     else {
       const n = (x: number) => x.toLocaleString('en-US');
       io.stderr.write(
         `imported from ${path === '-' ? 'stdin' : path} in ${formatDuration(secs)} (${n(Math.round(summary.read / Math.max(secs, 0.001)))} lines/s): ` +
-          `read ${n(summary.read)}, stored ${n(summary.stored)}, duplicate ${n(summary.duplicate)}, invalid ${n(summary.invalid)}, refused ${n(summary.refused)}\n`,
+          `read ${n(summary.read)}, stored ${n(summary.stored)}, duplicate ${n(summary.duplicate)}, invalid ${n(summary.invalid)}, refused ${n(summary.refused)}; ` +
+          `signatures ${backend ? `checked with ${backend.name}` : 'not checked (--no-verify)'}\n`,
       );
       for (const r of summary.rejects.slice(0, show)) io.stderr.write(`  line ${r.line}: ${r.status}: ${r.reason}\n`);
       if (summary.rejects.length > show) io.stderr.write(`  … ${n(summary.rejects.length - show)} more (--show-rejects N, or --json for all)\n`);

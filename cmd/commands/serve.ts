@@ -45,12 +45,18 @@ export const serveCommand: Command = {
       const { startServer } = await import('../../src/server.js');
       server = await startServer(config, { logger });
     } catch (err) {
+      // A setting this machine cannot honour (verifier=native without libsecp256k1) is a settings error.
+      if ((err as { code?: string }).code === 'verifier-unavailable') {
+        logger.fatal({ err }, `cannot start: ${(err as Error).message}`);
+        io.stderr.write(`lode: ${(err as Error).message}\n`);
+        return 2;
+      }
       logger.fatal({ err }, `cannot start: ${(err as Error).message}`);
       return 1;
     }
     logger.info(
-      { url: server.url, relayUrl: server.relayUrl, http: server.httpUrl, dataDir: config.dataDir },
-      `lode is listening on ${server.url}`,
+      { url: server.url, relayUrl: server.relayUrl, http: server.httpUrl, dataDir: config.dataDir, verifier: server.relay.signatureBackend.name },
+      `lode is listening on ${server.url} (signatures: ${server.relay.signatureBackend.name})`,
     );
 
     return new Promise<number>((resolve) => {

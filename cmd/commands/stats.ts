@@ -4,6 +4,17 @@ import type { Command } from '../command.js';
 import { ExitCode, exitCodeHelp } from '../exit-codes.js';
 import { formatBytes } from '../progress.js';
 import { configuredRun, openStore } from '../store-access.js';
+import { describeSignatureBackend, selectSignatureBackend } from '../../src/signature-backend.js';
+
+/** What the `verifier` setting resolves to on this machine (a relay started here would use it). */
+function signatureChecks(choice: Parameters<typeof selectSignatureBackend>[0]): { json: object; line: string } {
+  try {
+    const b = selectSignatureBackend(choice);
+    return { json: { setting: b.choice, backend: b.name, library: b.library ?? null, fallbackReason: b.fallbackReason ?? null }, line: describeSignatureBackend(b) };
+  } catch (err) {
+    return { json: { setting: choice, backend: null, error: (err as Error).message }, line: `unavailable: ${(err as Error).message}` };
+  }
+}
 
 const spec = { json: { type: 'boolean' } } as const;
 const n = (x: number) => x.toLocaleString('en-US');
@@ -31,8 +42,9 @@ export const statsCommand: Command = {
       await store.close();
     }
     const holder = lockHolder(config.dataDir);
+    const checks = signatureChecks(config.verifier);
     if (options.json) {
-      io.stdout.write(`${JSON.stringify({ dataDir: config.dataDir, heldBy: holder ?? null, ...stats })}\n`);
+      io.stdout.write(`${JSON.stringify({ dataDir: config.dataDir, heldBy: holder ?? null, ...stats, verifier: checks.json })}\n`);
       return ExitCode.ok;
     }
     const s = stats.settings;
@@ -53,6 +65,7 @@ export const statsCommand: Command = {
       ['settings in force', `${fmtSettings(s.inForce)} (effective inline threshold ${formatBytes(s.inForce.effectiveInlineThreshold)})`],
       ...s.recorded.map((r, i): [string, string] => [i === 0 ? 'recorded' : '', fmtSettings(r)]),
       ['mixed', s.mixed ? 'yes: some data was written under other settings (a migration would apply the ones in force)' : 'no'],
+      ['signature checks', checks.line],
       ['GC', `${n(stats.gc.runs)} runs, ${formatBytes(stats.gc.bytesReclaimed)} reclaimed${stats.gc.lastRunAt ? `, last ${new Date(stats.gc.lastRunAt * 1000).toISOString()}` : ''}`],
     ];
     const width = Math.max(...rows.map(([k]) => k.length));

@@ -8,6 +8,8 @@ export interface HealthReport {
   uptime_s: number;
   connections: number;
   subscriptions: number;
+  /** The signature backend; fallback_reason when verifier=auto could not use native. */
+  verifier: { backend: string; setting: string; fallback_reason?: string };
   store: {
     events: number;
     bytes: { lmdb: number; vlog: number; inline: number };
@@ -25,6 +27,11 @@ export function healthReport(s: HttpServices): HealthReport {
     uptime_s: Math.floor((Date.now() - s.startedAt) / 1000),
     connections,
     subscriptions,
+    verifier: {
+      backend: s.relay.signatureBackend.name,
+      setting: s.relay.signatureBackend.choice,
+      ...(s.relay.signatureBackend.fallbackReason ? { fallback_reason: s.relay.signatureBackend.fallbackReason } : {}),
+    },
     store: {
       events: st.events,
       bytes: { lmdb: st.lmdbFileBytes, vlog: st.valueLog.fileBytes, inline: st.inline.bytes },

@@ -4,6 +4,7 @@ import type { AsyncSignatureVerifier, EventStoreApi } from '../../pkg/store/inde
 import type { LodeConfig } from '../config.js';
 import type { RelayLimits } from '../limits.js';
 import type { RelayMetrics } from '../metrics.js';
+import type { SignatureBackend } from '../signature-backend.js';
 import type { PackageInfo } from '../package-info.js';
 
 export interface HttpServices {
@@ -15,6 +16,7 @@ export interface HttpServices {
     readonly limits: RelayLimits;
     /** Checks signatures off the event loop (admin imports use it). */
     readonly signatureVerifier: AsyncSignatureVerifier;
+    readonly signatureBackend: SignatureBackend;
   };
   store: EventStoreApi;
   metrics: RelayMetrics;
