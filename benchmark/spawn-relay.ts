@@ -20,6 +20,8 @@ export interface SpawnOptions {
   /** Where the relay's stdout and stderr go. */
   logFile?: string;
   readyTimeoutMs?: number;
+  /** Extra Node flags before the entry (e.g. --cpu-prof for benchmark/event-path-profile.ts). */
+  nodeArgs?: string[];
 }
 
 export interface ResourceFigures {
@@ -183,6 +185,7 @@ export class SpawnedRelay {
     // The runtime flags npm start and bin/lode.js give the relay (README, "Run it").
     const args = [
       ...lodeRuntimeFlags(),
+      ...(this.options.nodeArgs ?? []),
       ...(this.command === 'dist' ? [path.join(root, 'dist/cmd/lode.js'), 'serve'] : ['--import', 'tsx', path.join(root, 'cmd/lode.ts'), 'serve']),
     ];
     if (!existsSync(args[args.length - 2])) throw new SpawnError('no-entry', `lode entry ${args[args.length - 2]} is missing (run npm run build for dist)`);

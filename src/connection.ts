@@ -38,6 +38,12 @@ export class Connection implements Subscriber, PolicyClient {
   private alive = true;
   private closed = false;
   private readonly closeListeners: (() => void)[] = [];
+  /** The socket is corked until the end of this event-loop turn (see send). */
+  private coalescing = false;
+  private readonly endCoalescing = (): void => {
+    this.coalescing = false;
+    this.uncork();
+  };
 
   constructor(
     readonly ws: WebSocket,
@@ -105,6 +111,13 @@ export class Connection implements Subscriber, PolicyClient {
   /** Send one prebuilt frame. Returns false when the frame was not sent. */
   send(frame: string, verb: RelayVerb): boolean {
     if (!this.isOpen) return false;
+    // Frames sent in one turn of the event loop (the OKs of a committed write batch, live events of
+    // one fan-out) leave together in one writev at the end of the turn instead of a syscall each.
+    if (!this.coalescing) {
+      this.coalescing = true;
+      this.cork();
+      setImmediate(this.endCoalescing);
+    }
     this.ws.send(frame);
     this.ctx.observer.relayMessage(verb);
     if (this.ws.bufferedAmount > this.ctx.limits.maxOutboundBufferBytes) this.dropSlowReader();

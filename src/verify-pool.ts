@@ -1,7 +1,8 @@
-// Signature verification off the main thread. Requests arriving in the same turn of the event
-// loop are batched into one postMessage per worker (a message round trip costs about as much as
-// a few verifications, so batching is what makes the threads pay). Workers are picked by
-// fewest outstanding checks. threads = 0 verifies inline on the calling thread.
+// Signature verification off the main thread. Checks queue up and go to workers in batches, one
+// postMessage per batch (a message costs about as much as a few native checks, so batching is what
+// makes the threads pay): each worker holds at most BATCHES_IN_FLIGHT batches, so while workers are
+// busy the queue grows and the next batches are bigger. Workers are picked by fewest outstanding
+// checks. threads = 0 verifies inline on the calling thread.
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -18,6 +19,8 @@ export interface VerifyPoolOptions {
 }
 
 const MAX_START_FAILURES = 3;
+/** Batches a worker holds at once: one being checked, one waiting, so it never idles between them. */
+const BATCHES_IN_FLIGHT = 2;
 
 export class VerifyPoolError extends Error {
   readonly code = 'verify-pool-unavailable';
@@ -100,8 +103,8 @@ export class VerifyPool {
     if (this.closed) return;
     this.closed = true;
     this.flush();
-    // Let batches already sent come back before stopping the threads.
-    while (this.slots.some((s) => s.outstanding > 0)) await new Promise((r) => setTimeout(r, 5));
+    // Let queued checks go out and every batch sent come back before stopping the threads.
+    while (this.queueWaiters.length > 0 || this.slots.some((s) => s.outstanding > 0)) await new Promise((r) => setTimeout(r, 5));
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 
@@ -116,20 +119,21 @@ export class VerifyPool {
     this.flushScheduled = false;
     if (this.queueWaiters.length === 0) return;
     if (this.broken) return this.rejectQueued(this.broken);
-    const items = this.queueItems;
-    const waiters = this.queueWaiters;
-    this.queueItems = [];
-    this.queueWaiters = [];
-    // Split across idle-most workers so one burst uses every core.
-    const parts = Math.min(this.slots.length, Math.ceil(waiters.length / 8));
-    const per = Math.ceil(waiters.length / parts);
-    for (let start = 0; start < waiters.length; start += per) {
-      const slot = this.slots.reduce((a, b) => (b.outstanding < a.outstanding ? b : a));
+    // Only workers with room take a batch; the rest of the queue waits for the next answer. Under load
+    // checks pile up while both batches of every worker are in flight, so batches grow with the load and
+    // the per-message cost is spread over many checks; when quiet, a check leaves at once.
+    let open = this.slots.filter((s) => !s.dead && s.batches.size < BATCHES_IN_FLIGHT);
+    while (this.queueWaiters.length > 0 && open.length > 0) {
+      const slot = open.reduce((a, b) => (b.outstanding < a.outstanding ? b : a));
+      // Split across the workers with room so one burst uses every core.
+      const take = Math.min(this.maxBatch, Math.ceil(this.queueWaiters.length / open.length));
       const seq = ++this.seq;
-      const batch = waiters.slice(start, start + per);
+      const batch = this.queueWaiters.splice(0, take);
+      const items = this.queueItems.splice(0, 3 * take);
       slot.batches.set(seq, batch);
       slot.outstanding += batch.length;
-      slot.worker.postMessage({ seq, items: items.slice(3 * start, 3 * (start + batch.length)) });
+      slot.worker.postMessage({ seq, items });
+      if (slot.batches.size >= BATCHES_IN_FLIGHT) open = open.filter((s) => s !== slot);
     }
   }
 
@@ -147,6 +151,7 @@ export class VerifyPool {
       slot.batches.delete(msg.seq);
       slot.outstanding -= batch.length;
       for (let i = 0; i < batch.length; i++) batch[i].resolve(msg.results[i] === 1);
+      if (this.queueWaiters.length > 0) this.flush();
     });
     const fail = (err: Error) => {
       if (slot.dead) return;
@@ -164,6 +169,7 @@ export class VerifyPool {
       // Replace the dead worker so the pool keeps its size.
       const index = this.slots.indexOf(slot);
       if (index >= 0) this.slots[index] = this.spawn();
+      if (this.queueWaiters.length > 0) this.flush();
     };
     worker.on('error', (err) => fail(new VerifyPoolError(`verify worker failed: ${err.message}`)));
     worker.on('exit', (code) => {
