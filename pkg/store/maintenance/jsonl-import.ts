@@ -136,6 +136,12 @@ export async function importLines(store: EventStoreApi, lines: AsyncIterable<str
       reject(lineNo, 'invalid', 'id: does not match the sha256 of the canonical serialization');
       continue;
     }
+    // A stored id needs neither a signature check nor a write (as for the relay's EVENT): re-imports
+    // of a file, or of an export with overlap, cost a lookup per known line.
+    if (store.has(ev.id)) {
+      s.duplicate++;
+      continue;
+    }
     batch.push(ev);
     batchLines.push(lineNo);
     if (batch.length >= batchSize) await submit();

@@ -87,6 +87,24 @@ describe('JSONL', () => {
     await s.close();
   });
 
+  it('a re-import counts stored ids as duplicates without checking their signatures again, but still checks ids and new events', async () => {
+    const events = sampleEvents();
+    const s = await openTestStore(dir.path);
+    await importLines(s, events.map((e) => JSON.stringify(e)));
+    const held = events.filter((e) => s.has(e.id)).length;
+    expect(held).toBeGreaterThan(100);
+    let checks = 0;
+    const counting = { verify: (id: string, pk: string, sig: string) => (checks++, defaultVerifier.verify(id, pk, sig)) };
+    const fresh = signed(keys(), { kind: 1, content: 'new in the second file' });
+    const forgedId = { ...events[0], id: 'cd'.repeat(32) };
+    const lines = [...events.map((e) => JSON.stringify(e)), JSON.stringify(fresh), JSON.stringify(forgedId)];
+    const again = await importLines(s, lines, { verifier: counting });
+    expect(again).toMatchObject({ read: lines.length, stored: 1, invalid: 1, duplicate: held });
+    // Only lines the store does not hold reach the signature check: the new event, and those it no longer keeps.
+    expect(checks).toBe(1 + events.length - held);
+    await s.close();
+  });
+
   it('with batches checked and written concurrently, later lines still act on earlier ones, in file order', async () => {
     const k = keys();
     const t = Math.floor(Date.now() / 1000) - 1000;
