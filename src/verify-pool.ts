@@ -1,7 +1,7 @@
 // Signature verification off the main thread. Checks queue up and go to workers in batches, one
 // postMessage per batch (a message costs about as much as a few native checks, so batching is what
-// makes the threads pay): each worker holds at most BATCHES_IN_FLIGHT batches, so while workers are
-// busy the queue grows and the next batches are bigger. Workers are picked by fewest outstanding
+// makes the threads pay). With the native backend each worker holds at most 2 batches (one being
+// checked, one waiting), so while workers are busy the queue grows and the next batches are bigger. Workers are picked by fewest outstanding
 // checks. threads = 0 verifies inline on the calling thread.
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
@@ -16,11 +16,15 @@ export interface VerifyPoolOptions {
   verifier?: VerifierName;
   /** Most checks sent in one message. */
   maxBatch?: number;
+  /**
+   * Batches a worker holds at once. Default: 2 for native, whose checks are cheap enough that
+   * holding the rest back to make bigger batches pays; unbounded for wasm and noble, whose workers
+   * are the bottleneck and should never wait for the next batch.
+   */
+  batchesInFlight?: number;
 }
 
 const MAX_START_FAILURES = 3;
-/** Batches a worker holds at once: one being checked, one waiting, so it never idles between them. */
-const BATCHES_IN_FLIGHT = 2;
 
 export class VerifyPoolError extends Error {
   readonly code = 'verify-pool-unavailable';
@@ -64,6 +68,7 @@ export class VerifyPool {
   readonly threads: number;
   private readonly verifierName: VerifierName;
   private readonly maxBatch: number;
+  private readonly batchesInFlight: number;
   private readonly inline?: SignatureVerifier;
   private readonly slots: Slot[] = [];
   private queueItems: string[] = [];
@@ -79,6 +84,7 @@ export class VerifyPool {
     this.threads = Math.max(0, Math.floor(options.threads ?? Math.min(2, availableParallelism())));
     this.verifierName = options.verifier ?? 'wasm';
     this.maxBatch = Math.max(1, options.maxBatch ?? 256);
+    this.batchesInFlight = Math.max(1, options.batchesInFlight ?? (this.verifierName === 'native' ? 2 : Infinity));
     if (this.threads === 0) this.inline = verifierByName(this.verifierName);
     for (let i = 0; i < this.threads; i++) this.slots.push(this.spawn());
   }
@@ -122,7 +128,7 @@ export class VerifyPool {
     // Only workers with room take a batch; the rest of the queue waits for the next answer. Under load
     // checks pile up while both batches of every worker are in flight, so batches grow with the load and
     // the per-message cost is spread over many checks; when quiet, a check leaves at once.
-    let open = this.slots.filter((s) => !s.dead && s.batches.size < BATCHES_IN_FLIGHT);
+    let open = this.slots.filter((s) => !s.dead && s.batches.size < this.batchesInFlight);
     while (this.queueWaiters.length > 0 && open.length > 0) {
       const slot = open.reduce((a, b) => (b.outstanding < a.outstanding ? b : a));
       // Split across the workers with room so one burst uses every core.
@@ -133,7 +139,7 @@ export class VerifyPool {
       slot.batches.set(seq, batch);
       slot.outstanding += batch.length;
       slot.worker.postMessage({ seq, items });
-      if (slot.batches.size >= BATCHES_IN_FLIGHT) open = open.filter((s) => s !== slot);
+      if (slot.batches.size >= this.batchesInFlight) open = open.filter((s) => s !== slot);
     }
   }
 

@@ -9,10 +9,11 @@ const events = Array.from({ length: 300 }, (_, i) =>
 );
 
 describe.each([
-  ['two worker threads', 2],
-  ['inline (threads: 0)', 0],
-])('VerifyPool with %s', (_name, threads) => {
-  const pool = new VerifyPool({ threads, maxBatch: 64 });
+  ['two worker threads', 2, undefined],
+  ['two worker threads holding one batch each (the rest queue on the main thread)', 2, 1],
+  ['inline (threads: 0)', 0, undefined],
+])('VerifyPool with %s', (_name, threads, batchesInFlight) => {
+  const pool = new VerifyPool({ threads, maxBatch: 64, batchesInFlight });
   afterAll(() => pool.close());
 
   it('accepts good signatures and refuses bad ones, in batches larger than maxBatch', async () => {
