@@ -131,8 +131,9 @@ export class VerifyPool {
     let open = this.slots.filter((s) => !s.dead && s.batches.size < this.batchesInFlight);
     while (this.queueWaiters.length > 0 && open.length > 0) {
       const slot = open.reduce((a, b) => (b.outstanding < a.outstanding ? b : a));
-      // Split across the workers with room so one burst uses every core.
-      const take = Math.min(this.maxBatch, Math.ceil(this.queueWaiters.length / open.length));
+      // A burst is split over the workers with room, but never into messages of fewer than 8 checks.
+      const parts = Math.min(open.length, Math.ceil(this.queueWaiters.length / 8));
+      const take = Math.min(this.maxBatch, Math.ceil(this.queueWaiters.length / parts));
       const seq = ++this.seq;
       const batch = this.queueWaiters.splice(0, take);
       const items = this.queueItems.splice(0, 3 * take);
